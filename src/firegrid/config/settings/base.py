@@ -1,0 +1,212 @@
+"""Settings read from the environment, with safe defaults for the demo.
+
+Every deployment knob is an environment variable; nothing secret is committed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(os.environ.get("FIREGRID_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("FIREGRID_DEBUG", False)
+# The demo key is only for a local demo; production sets FIREGRID_SECRET_KEY.
+SECRET_KEY = os.environ.get("FIREGRID_SECRET_KEY", "firegrid-demo-insecure-key-change-me")
+ALLOWED_HOSTS = env_list("FIREGRID_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("FIREGRID_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "csp",
+    "axes",
+    "huey.contrib.djhuey",
+    "django_tasks",
+    "firegrid.core",
+    "firegrid.grids",
+    "firegrid.people",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "firegrid.config.urls"
+WSGI_APPLICATION = "firegrid.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "firegrid.core.context_processors.firegrid",
+            ]
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'firegrid.sqlite3'}"),
+        conn_max_age=int(os.environ.get("FIREGRID_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the huey consumer writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "grids:map"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("FIREGRID_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("FIREGRID_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = os.environ.get("FIREGRID_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("FIREGRID_STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("FIREGRID_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Background work: the django-tasks API, executed by huey (SQLite file by default,
+# Redis when FIREGRID_REDIS_URL is set).
+REDIS_URL = os.environ.get("FIREGRID_REDIS_URL", "")
+if REDIS_URL:
+    HUEY: dict[str, object] = {
+        "huey_class": "huey.RedisHuey",
+        "name": "firegrid",
+        "url": REDIS_URL,
+        "immediate": False,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "firegrid",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
+HUEY["consumer"] = {"workers": int(os.environ.get("FIREGRID_WORKERS", "2")), "worker_type": "thread"}
+TASKS = {"default": {"BACKEND": "firegrid.core.task_backend.HueyTaskBackend"}}
+FIREGRID_HEARTBEAT_MINUTES = int(os.environ.get("FIREGRID_HEARTBEAT_MINUTES", "1"))
+
+# Maps: tile URL template (天地图 / AMap / intranet tiles). Empty = polygons on a blank map.
+FIREGRID_TILE_URL = os.environ.get("FIREGRID_TILE_URL", "")
+FIREGRID_TILE_ATTRIBUTION = os.environ.get("FIREGRID_TILE_ATTRIBUTION", "")
+# Datum of the tiles above: AMap/Tencent tiles are GCJ-02, 天地图 and OSM are WGS-84.
+FIREGRID_TILE_CRS = os.environ.get("FIREGRID_TILE_CRS", "wgs84")
+# The datum assumed for a point or boundary given without an explicit crs.
+FIREGRID_DEFAULT_CRS = os.environ.get("FIREGRID_DEFAULT_CRS", "gcj02")
+
+# Content Security Policy: every script and style is served by the app itself (no CDN).
+_TILE_ORIGIN = "/".join(FIREGRID_TILE_URL.split("/")[:3]) if "://" in FIREGRID_TILE_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Leaflet positions map panes with inline styles.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Geometry validation tolerances (square metres of overlap / outside area that are ignored).
+FIREGRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("FIREGRID_OVERLAP_TOLERANCE_M2", "1.0"))
+FIREGRID_CONTAINMENT_TOLERANCE_M2 = float(
+    os.environ.get("FIREGRID_CONTAINMENT_TOLERANCE_M2", "1.0")
+)
+FIREGRID_GAP_WARNING_M2 = float(os.environ.get("FIREGRID_GAP_WARNING_M2", "1.0"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("FIREGRID_LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "WARNING"}},
+}

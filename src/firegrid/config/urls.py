@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from .api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="grids:map", permanent=False), name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("grids/", include("firegrid.grids.urls")),
+    path("people/", include("firegrid.people.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,183 @@
+"""Reads of the grids app, always through the viewer's data scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from firegrid.core.coords import convert_point
+from firegrid.core.errors import NotFound, ValidationFailed
+from firegrid.people.scope import user_scope
+
+from .locator import get_locator
+from .models import Grid, Jurisdiction
+
+
+def grid_queryset(user: Any, *, manage: bool = False) -> QuerySet[Grid]:
+    return Grid.objects.filter(user_scope(user).q(manage=manage)).select_related("level")
+
+
+def grid_get(user: Any, grid_id: int, *, manage: bool = False) -> Grid:
+    """A grid in scope, or NotFound — the same answer as for a grid that does not exist."""
+    grid = grid_queryset(user, manage=manage).filter(pk=grid_id).first()
+    if grid is None:
+        raise NotFound("grid not found", code="grid_not_found")
+    return grid
+
+
+def grid_list(
+    user: Any,
+    *,
+    parent_id: int | None = None,
+    depth: int | None = None,
+    search: str = "",
+    jurisdiction_id: int | None = None,
+) -> QuerySet[Grid]:
+    grids = grid_queryset(user).annotate(child_count=Count("children"))
+    if parent_id is not None:
+        grids = grids.filter(parent_id=parent_id)
+    if depth is not None:
+        grids = grids.filter(depth=depth)
+    if jurisdiction_id is not None:
+        grids = grids.filter(jurisdiction_id=jurisdiction_id)
+    if search:
+        grids = grids.filter(Q(name__icontains=search) | Q(code__startswith=search))
+    return grids.order_by("path")
+
+
+def grid_scope_roots(user: Any) -> QuerySet[Grid]:
+    """The top grids of the viewer's scope: where their tree view starts."""
+    scope = user_scope(user)
+    if scope.everything:
+        return Grid.objects.filter(parent__isnull=True).select_related("level")
+    ids = [int(path.strip("/").split("/")[-1]) for path in scope.read_paths]
+    return Grid.objects.filter(pk__in=ids).select_related("level").order_by("path")
+
+
+def grid_ancestors(grid: Grid) -> list[Grid]:
+    ids = grid.ancestor_ids[:-1]
+    by_id = {g.pk: g for g in Grid.objects.filter(pk__in=ids).select_related("level")}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass(frozen=True)
+class Located:
+    lon_wgs84: float
+    lat_wgs84: float
+    chain: list[Grid]
+
+    @property
+    def leaf(self) -> Grid:
+        return self.chain[-1]
+
+
+def grid_locate(user: Any, *, lon: float, lat: float, crs: str) -> Located:
+    """Route a point to its leaf grid and the ancestor chain (root first), inside the scope."""
+    try:
+        wlon, wlat = convert_point(lon, lat, crs, "wgs84")
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="crs_invalid") from exc
+    chain_ids = get_locator().chain(wlon, wlat)
+    scope = user_scope(user)
+    grids = {g.pk: g for g in Grid.objects.filter(pk__in=chain_ids).select_related("level")}
+    chain = [grids[i] for i in chain_ids if i in grids and scope.covers(grids[i].path)]
+    if not chain_ids or not chain or chain[-1].pk != chain_ids[-1]:
+        raise NotFound("no grid of yours contains this point", code="point_not_in_grid")
+    return Located(lon_wgs84=wlon, lat_wgs84=wlat, chain=chain)
+
+
+def grid_feature(grid: Grid, *, properties: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": grid.pk,
+        "geometry": grid.boundary,
+        "properties": {
+            "id": grid.pk,
+            "code": grid.code,
+            "name": grid.name,
+            "depth": grid.depth,
+            "level": grid.level.name,
+            "color": grid.level.color,
+            "parent_id": grid.parent_id,
+            "households": grid.households,
+            "population": grid.population,
+            **(properties or {}),
+        },
+    }
+
+
+def grid_feature_collection(grids: QuerySet[Grid] | list[Grid]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [grid_feature(g) for g in grids]}
+
+
+def jurisdiction_export(jurisdiction: Jurisdiction, *, crs: str = "wgs84") -> dict[str, Any]:
+    """A FeatureCollection that `grids_import` reads back unchanged (header + every grid)."""
+    from firegrid.core.coords import convert_geometry
+
+    grids = Grid.objects.filter(jurisdiction=jurisdiction).select_related("parent").order_by("path")
+    return {
+        "type": "FeatureCollection",
+        "firegrid": {
+            "crs": crs,
+            "jurisdiction": {
+                "code": jurisdiction.code,
+                "name": jurisdiction.name,
+                "name_en": jurisdiction.name_en,
+                "codes_extend_parent": jurisdiction.codes_extend_parent,
+                "phones_public": jurisdiction.phones_public,
+            },
+            "levels": [
+                {
+                    "depth": level.depth,
+                    "name": level.name,
+                    "name_en": level.name_en,
+                    "code_pattern": level.code_pattern,
+                    "color": level.color,
+                }
+                for level in jurisdiction.levels.order_by("depth")
+            ],
+        },
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": grid.code,
+                    "name": grid.name,
+                    "level": grid.depth,
+                    "parent_code": grid.parent.code if grid.parent else None,
+                    "households": grid.households,
+                    "population": grid.population,
+                },
+                "geometry": convert_geometry(grid.boundary, "wgs84", crs),
+            }
+            for grid in grids
+        ],
+    }
+
+
+def grid_tree(user: Any, *, levels: int = 2) -> list[dict[str, Any]]:
+    """Nested dicts from the viewer's scope roots down `levels` levels, in one query per root."""
+    trees = []
+    for root in grid_scope_roots(user):
+        rows = (
+            Grid.objects.filter(path__startswith=root.path, depth__lte=root.depth + levels)
+            .select_related("level")
+            .order_by("depth", "code")
+        )
+        nodes: dict[int, dict[str, Any]] = {}
+        for grid in rows:
+            node = {
+                "id": grid.pk,
+                "code": grid.code,
+                "name": grid.name,
+                "depth": grid.depth,
+                "level_name": grid.level.name,
+                "children": [],
+            }
+            nodes[grid.pk] = node
+            if grid.parent_id in nodes and grid.pk != root.pk:
+                nodes[grid.parent_id]["children"].append(node)
+        trees.append(nodes[root.pk])
+    return trees
