@@ -1,0 +1,56 @@
+# FireGrid — two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/firegrid
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test lint typecheck migrations-check test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/firegrid migrate --noinput
+	$(BIN)/firegrid demo load
+	$(BIN)/firegrid collectstatic --noinput --verbosity 0
+	$(BIN)/firegrid serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/firegrid serve --host $(HOST) --port $(PORT)
+
+test: install lint typecheck migrations-check test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+migrations-check: install
+	DATABASE_URL=sqlite:///:memory: $(BIN)/firegrid makemigrations --check --dry-run
+
+test-sqlite: install
+	@echo "== pytest on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== pytest on PostgreSQL ($(TEST_DATABASE_URL)) =="
+	@$(BIN)/python scripts/check_postgres.py "$(TEST_DATABASE_URL)"
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/bench_locate.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts
