@@ -1,4 +1,4 @@
-"""Shared pytest fixtures: a small three-level jurisdiction built through the real import service."""
+"""Shared pytest fixtures: a small jurisdiction built through the real import service."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ def _postgres_must_be_there_in_ci(django_db_setup: Any, django_db_blocker: Any) 
     wanted = os.environ.get("DATABASE_URL", "")
     if wanted.startswith(("postgres://", "postgresql://")):
         with django_db_blocker.unblock():
-            assert connection.vendor == "postgresql", "DATABASE_URL names PostgreSQL but it is not used"
+            assert connection.vendor == "postgresql", (
+                "DATABASE_URL names PostgreSQL but it is not used"
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +31,9 @@ def _media_root(tmp_path: Any, settings: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def feature(code: str, name: str, level: int, parent: str | None, geometry: dict[str, Any],
-            **extra: Any) -> dict[str, Any]:
+def feature(
+    code: str, name: str, level: int, parent: str | None, geometry: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     return {
         "type": "Feature",
         "properties": {"code": code, "name": name, "level": level, "parent_code": parent, **extra},
@@ -61,12 +64,21 @@ def small_collection() -> dict[str, Any]:
         for c in range(2):
             c_code = f"{s_code}{c + 1:03d}"
             c_lat = lat + c * 0.1
-            features.append(feature(c_code, f"社区{s + 1}-{c + 1}", 2, s_code, rect(s_lon, c_lat, 0.2, 0.1)))
+            features.append(
+                feature(c_code, f"社区{s + 1}-{c + 1}", 2, s_code, rect(s_lon, c_lat, 0.2, 0.1))
+            )
             for g in range(2):
                 g_code = f"{c_code}{g + 1:03d}"
                 features.append(
-                    feature(g_code, f"网格{s + 1}-{c + 1}-{g + 1}", 3, c_code,
-                            rect(s_lon + g * 0.1, c_lat, 0.1, 0.1), households=400, population=1200)
+                    feature(
+                        g_code,
+                        f"网格{s + 1}-{c + 1}-{g + 1}",
+                        3,
+                        c_code,
+                        rect(s_lon + g * 0.1, c_lat, 0.1, 0.1),
+                        households=400,
+                        population=1200,
+                    )
                 )
     return {"type": "FeatureCollection", "firegrid": SMALL_HEADER, "features": features}
 
@@ -98,4 +110,3 @@ def make_user() -> Callable[..., Any]:
 @pytest.fixture
 def roles(db: Any) -> dict[str, Role]:
     return {role.code: role for role in Role.objects.all()}
-

@@ -23,7 +23,7 @@ def user_with_role(
     """A user with a person record holding `role_code` on `grid` (active from today by default)."""
     user_model = get_user_model()
     name = username or f"{role_code}-{grid.code}-{user_model.objects.count()}"
-    user = user_model.objects.create_user(username=name, password="pw-for-tests-only")
+    user = user_model.objects.create_user(username=name, password="pw-for-tests-only")  # noqa: S106
     person = Person.objects.create(name=name, phone="13800001234", home_grid=grid, user=user)
     Assignment.objects.create(
         person=person,

@@ -1,4 +1,4 @@
-"""Jurisdictions (辖区), their configurable grid levels (网格层级) and the grids (网格) themselves."""
+"""Jurisdictions (辖区), their configurable grid levels (网格层级) and the grids (网格)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from firegrid.core.models import BaseModel
 
-# Default grid code format: 6-digit county (GB/T 2260), +3 town/street, +3 community (统计用区划代码),
-# +3 grid sequence, +3 for a fourth level. A jurisdiction may override each level's pattern.
+# Default grid code format: 6-digit county (GB/T 2260), +3 town/street, +3 community
+# (统计用区划代码), +3 grid sequence, +3 for a fourth level.
+# A jurisdiction may override each level's pattern.
 DEFAULT_CODE_PATTERNS = {
     0: r"^\d{6}$",
     1: r"^\d{9}$",
@@ -43,7 +44,10 @@ class GridLevel(BaseModel):
     """A level of the grid tree in one jurisdiction (区/县 → 街道/乡镇 → 社区/村 → 网格 → 小片)."""
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="levels"
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        related_name="levels",
     )
     depth = models.PositiveSmallIntegerField(_("depth"))
     name = models.CharField(_("name"), max_length=50)

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("FIREGRID_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -169,7 +168,10 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
-HUEY["consumer"] = {"workers": int(os.environ.get("FIREGRID_WORKERS", "2")), "worker_type": "thread"}
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("FIREGRID_WORKERS", "2")),
+    "worker_type": "thread",
+}
 TASKS = {"default": {"BACKEND": "firegrid.core.task_backend.HueyTaskBackend"}}
 FIREGRID_HEARTBEAT_MINUTES = int(os.environ.get("FIREGRID_HEARTBEAT_MINUTES", "1"))
 

@@ -5,86 +5,196 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='division code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('codes_extend_parent', models.BooleanField(default=True, verbose_name="child codes start with the parent's code")),
-                ('phones_public', models.BooleanField(default=False, verbose_name="show responsible people's phone numbers on public boards")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "code",
+                    models.CharField(max_length=32, unique=True, verbose_name="division code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="English name"),
+                ),
+                (
+                    "codes_extend_parent",
+                    models.BooleanField(
+                        default=True, verbose_name="child codes start with the parent's code"
+                    ),
+                ),
+                (
+                    "phones_public",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="show responsible people's phone numbers on public boards",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jurisdiction',
-                'verbose_name_plural': 'jurisdictions',
+                "verbose_name": "jurisdiction",
+                "verbose_name_plural": "jurisdictions",
             },
         ),
         migrations.CreateModel(
-            name='GridLevel',
+            name="GridLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('depth', models.PositiveSmallIntegerField(verbose_name='depth')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=50, verbose_name='English name')),
-                ('code_pattern', models.CharField(max_length=100, verbose_name='code pattern (regular expression)')),
-                ('color', models.CharField(default='#d9480f', max_length=7, verbose_name='map colour')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='grids.jurisdiction', verbose_name='jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("depth", models.PositiveSmallIntegerField(verbose_name="depth")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=50, verbose_name="English name"),
+                ),
+                (
+                    "code_pattern",
+                    models.CharField(
+                        max_length=100, verbose_name="code pattern (regular expression)"
+                    ),
+                ),
+                (
+                    "color",
+                    models.CharField(default="#d9480f", max_length=7, verbose_name="map colour"),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="grids.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grid level',
-                'verbose_name_plural': 'grid levels',
-                'ordering': ['jurisdiction', 'depth'],
+                "verbose_name": "grid level",
+                "verbose_name_plural": "grid levels",
+                "ordering": ["jurisdiction", "depth"],
             },
         ),
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='grid code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255, verbose_name='path')),
-                ('depth', models.PositiveSmallIntegerField(editable=False, verbose_name='depth')),
-                ('boundary', models.JSONField(verbose_name='boundary (GeoJSON, WGS-84)')),
-                ('min_lon', models.FloatField(db_index=True)),
-                ('min_lat', models.FloatField(db_index=True)),
-                ('max_lon', models.FloatField(db_index=True)),
-                ('max_lat', models.FloatField(db_index=True)),
-                ('centroid_lon', models.FloatField(verbose_name='centroid longitude')),
-                ('centroid_lat', models.FloatField(verbose_name='centroid latitude')),
-                ('area_m2', models.FloatField(verbose_name='area (m²)')),
-                ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='households')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('neighbours', models.ManyToManyField(blank=True, to='grids.grid', verbose_name='adjacent grids')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='grids.grid', verbose_name='parent grid')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='grids.gridlevel', verbose_name='level')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='grids.jurisdiction', verbose_name='jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="grid code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "path",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=255, verbose_name="path"
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField(editable=False, verbose_name="depth")),
+                ("boundary", models.JSONField(verbose_name="boundary (GeoJSON, WGS-84)")),
+                ("min_lon", models.FloatField(db_index=True)),
+                ("min_lat", models.FloatField(db_index=True)),
+                ("max_lon", models.FloatField(db_index=True)),
+                ("max_lat", models.FloatField(db_index=True)),
+                ("centroid_lon", models.FloatField(verbose_name="centroid longitude")),
+                ("centroid_lat", models.FloatField(verbose_name="centroid latitude")),
+                ("area_m2", models.FloatField(verbose_name="area (m²)")),
+                (
+                    "households",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="households"),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "neighbours",
+                    models.ManyToManyField(
+                        blank=True, to="grids.grid", verbose_name="adjacent grids"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="grids.grid",
+                        verbose_name="parent grid",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="grids.gridlevel",
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="grids.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grid',
-                'verbose_name_plural': 'grids',
-                'ordering': ['path'],
+                "verbose_name": "grid",
+                "verbose_name_plural": "grids",
+                "ordering": ["path"],
             },
         ),
         migrations.AddConstraint(
-            model_name='gridlevel',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'depth'), name='uniq_level_depth'),
+            model_name="gridlevel",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "depth"), name="uniq_level_depth"
+            ),
         ),
         migrations.AddIndex(
-            model_name='grid',
-            index=models.Index(fields=['jurisdiction', 'depth'], name='grids_grid_jurisdi_3745aa_idx'),
+            model_name="grid",
+            index=models.Index(
+                fields=["jurisdiction", "depth"], name="grids_grid_jurisdi_3745aa_idx"
+            ),
         ),
     ]

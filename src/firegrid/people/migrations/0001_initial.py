@@ -6,74 +6,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('grids', '0001_initial'),
+        ("grids", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('name_en', models.CharField(max_length=80, verbose_name='English name')),
-                ('duties', models.TextField(blank=True, verbose_name='duties')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='sort order')),
-                ('can_manage', models.BooleanField(default=False, verbose_name='may edit grids, people and assignments in its subtree')),
-                ('sees_phones', models.BooleanField(default=False, verbose_name='sees unmasked phone numbers')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("name_en", models.CharField(max_length=80, verbose_name="English name")),
+                ("duties", models.TextField(blank=True, verbose_name="duties")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="sort order"),
+                ),
+                (
+                    "can_manage",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="may edit grids, people and assignments in its subtree",
+                    ),
+                ),
+                (
+                    "sees_phones",
+                    models.BooleanField(default=False, verbose_name="sees unmasked phone numbers"),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('photo', models.ImageField(blank=True, upload_to='people/photos/', verbose_name='photo')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('home_grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.grid', verbose_name='registered at grid')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL, verbose_name='login')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "photo",
+                    models.ImageField(blank=True, upload_to="people/photos/", verbose_name="photo"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "home_grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.grid",
+                        verbose_name="registered at grid",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="login",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name', 'id'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('start_on', models.DateField(verbose_name='start date')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('letter_signed_on', models.DateField(blank=True, null=True, verbose_name='responsibility letter signed on')),
-                ('duties', models.CharField(blank=True, max_length=300, verbose_name='duties')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='grids.grid', verbose_name='grid')),
-                ('backup', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='backup_for', to='people.person', verbose_name='backup partner (AB post)')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='people.person', verbose_name='person')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='people.role', verbose_name='role')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("start_on", models.DateField(verbose_name="start date")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "letter_signed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="responsibility letter signed on"
+                    ),
+                ),
+                ("duties", models.CharField(blank=True, max_length=300, verbose_name="duties")),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="grids.grid",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "backup",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="backup_for",
+                        to="people.person",
+                        verbose_name="backup partner (AB post)",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="people.role",
+                        verbose_name="role",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['grid__path', 'role__sort_order', 'person__name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='assignment_end_after_start')],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["grid__path", "role__sort_order", "person__name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_on__isnull", True),
+                            ("end_on__gte", models.F("start_on")),
+                            _connector="OR",
+                        ),
+                        name="assignment_end_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -8,14 +8,18 @@ def load_roles(apps, schema_editor):
 
     Role = apps.get_model("people", "Role")
     for spec in DEFAULT_ROLES:
-        Role.objects.update_or_create(code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"})
+        Role.objects.update_or_create(
+            code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"}
+        )
 
 
 def unload_roles(apps, schema_editor):
     from firegrid.people.roles import DEFAULT_ROLES
 
     Role = apps.get_model("people", "Role")
-    Role.objects.filter(code__in=[spec["code"] for spec in DEFAULT_ROLES], assignments__isnull=True).delete()
+    Role.objects.filter(
+        code__in=[spec["code"] for spec in DEFAULT_ROLES], assignments__isnull=True
+    ).delete()
 
 
 class Migration(migrations.Migration):
