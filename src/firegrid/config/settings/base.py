@@ -136,6 +136,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("FIREGRID_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Leaflet from the xstatic-leaflet wheel, served under /static/leaflet/ (no CDN).
+    "firegrid.static_finders.LeafletFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("FIREGRID_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
