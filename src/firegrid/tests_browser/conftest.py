@@ -22,16 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LEAFLET_FINDER = "firegrid.static_finders.LeafletFinder"
-
-
-@pytest.fixture(autouse=True)
-def _serve_leaflet(settings: Any) -> None:
-    """Until settings list the Leaflet finder, add it here so /static/leaflet/ is served."""
-    if LEAFLET_FINDER not in settings.STATICFILES_FINDERS:
-        settings.STATICFILES_FINDERS = [*settings.STATICFILES_FINDERS, LEAFLET_FINDER]
-
-
 @pytest.fixture
 def browser() -> Any:
     if not os.path.exists(CHROMIUM):
