@@ -1,7 +1,8 @@
-"""Writes of the grids app: import (all-or-nothing), attribute edits, derived paths and adjacency."""
+"""Writes of the grids app: import (all-or-nothing), attribute edits, paths and adjacency."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from firegrid.core.audit import audit_record
 from firegrid.core.errors import ValidationFailed
 from firegrid.core.models import SystemState
 
-from .geometry import derive, shared_border_m
+from .geometry import derive, same_boundary, shared_border_m
 from .importing import ImportPlan, ImportRejected, PlannedGrid, Problem, plan_import
 from .models import DEFAULT_CODE_PATTERNS, Grid, GridLevel, Jurisdiction
 
@@ -35,6 +36,7 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
+@transaction.atomic
 def grids_import(
     *,
     collection: Any,
@@ -45,27 +47,41 @@ def grids_import(
 ) -> ImportResult:
     """Check the whole FeatureCollection, then write all of it or nothing.
 
-    Raises ImportRejected listing every problem found; warnings (gaps) do not block.
+    Raises ImportRejected listing every problem found; warnings (gaps) do not block. Checking
+    and writing share one transaction, so a concurrent import cannot slip in between.
     """
     plan = plan_import(collection, crs=crs, jurisdiction_code=jurisdiction_code)
     if plan.errors:
         raise ImportRejected(plan)
     if dry_run:
-        return ImportResult(
-            jurisdiction=None,
-            created=sum(1 for g in plan.grids if g.existing is None),
-            updated=sum(1 for g in plan.grids if g.existing is not None),
-            dry_run=True,
-            warnings=plan.warnings,
-        )
+        return _dry_run_result(plan)
     return _apply_plan(plan, actor)
 
 
-@transaction.atomic
+def _dry_run_result(plan: ImportPlan) -> ImportResult:
+    changed = [_changed_fields(g, _current_parent_code(g)) for g in plan.grids if g.existing]
+    return ImportResult(
+        jurisdiction=Jurisdiction.objects.filter(code=plan.jurisdiction_code).first(),
+        created=sum(1 for g in plan.grids if g.existing is None),
+        updated=sum(1 for fields in changed if fields),
+        unchanged=sum(1 for fields in changed if not fields),
+        dry_run=True,
+        warnings=plan.warnings,
+    )
+
+
+def _current_parent_code(planned: PlannedGrid) -> str:
+    grid = planned.existing
+    return grid.parent.code if grid is not None and grid.parent is not None else ""
+
+
 def _apply_plan(plan: ImportPlan, actor: Actor) -> ImportResult:
     jurisdiction, _ = Jurisdiction.objects.update_or_create(
         code=plan.jurisdiction_code,
-        defaults={"name": plan.jurisdiction_name or plan.jurisdiction_code, **plan.jurisdiction_options},
+        defaults={
+            "name": plan.jurisdiction_name or plan.jurisdiction_code,
+            **plan.jurisdiction_options,
+        },
     )
     levels = _upsert_levels(jurisdiction, plan)
     result = ImportResult(jurisdiction=jurisdiction, warnings=plan.warnings)
@@ -92,7 +108,13 @@ def _apply_plan(plan: ImportPlan, actor: Actor) -> ImportResult:
         actor=actor,
         action="grids.import",
         target=jurisdiction,
-        data={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        data={
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "crs": plan.source_crs,
+            "warnings": len(plan.warnings),
+        },
     )
     return result
 
@@ -117,10 +139,7 @@ def _upsert_levels(jurisdiction: Jurisdiction, plan: ImportPlan) -> dict[int, Gr
 def _geometry_fields(planned: PlannedGrid) -> dict[str, Any]:
     derived = derive(planned.geom)
     return {
-        "name": planned.name,
         "boundary": planned.boundary,
-        "households": planned.households,
-        "population": planned.population,
         "min_lon": derived.min_lon,
         "min_lat": derived.min_lat,
         "max_lon": derived.max_lon,
@@ -128,6 +147,14 @@ def _geometry_fields(planned: PlannedGrid) -> dict[str, Any]:
         "centroid_lon": derived.centroid_lon,
         "centroid_lat": derived.centroid_lat,
         "area_m2": derived.area_m2,
+    }
+
+
+def _attribute_fields(planned: PlannedGrid) -> dict[str, Any]:
+    return {
+        "name": planned.name,
+        "households": planned.households,
+        "population": planned.population,
     }
 
 
@@ -142,27 +169,48 @@ def _new_grid(
         code=planned.code,
         depth=planned.depth,
         path="",
+        **_attribute_fields(planned),
         **_geometry_fields(planned),
     )
+
+
+def _changed_fields(planned: PlannedGrid, current_parent_code: str) -> dict[str, Any]:
+    """The values an import would change on an existing grid ({} = unchanged).
+
+    A boundary within ~10 cm of the stored one counts as the same (an export in GCJ-02 read back
+    moves vertices by one unit of the 7th decimal), so a round trip reports "unchanged".
+    """
+    grid = planned.existing
+    assert grid is not None
+    values = _attribute_fields(planned)
+    changed = {name: value for name, value in values.items() if getattr(grid, name) != value}
+    if not same_boundary(grid.boundary, planned.boundary):
+        changed.update(_geometry_fields(planned))
+    if current_parent_code != planned.parent_code:
+        changed["parent"] = planned.parent_code
+    return changed
 
 
 def _update_grid(planned: PlannedGrid, by_code: dict[str, Grid]) -> bool:
     grid = planned.existing
     assert grid is not None
-    values = _geometry_fields(planned)
-    values["parent_id"] = by_code[planned.parent_code].pk if planned.parent_code else None
-    changed = [name for name, value in values.items() if getattr(grid, name) != value]
-    for name in changed:
-        setattr(grid, name, values[name])
+    changed = _changed_fields(planned, _current_parent_code(planned))
+    if "parent" in changed:
+        changed.pop("parent")
+        changed["parent_id"] = by_code[planned.parent_code].pk if planned.parent_code else None
+    for name, value in changed.items():
+        setattr(grid, name, value)
     if changed:
-        grid.save(update_fields=changed + ["updated_at"])
+        grid.save(update_fields=[*changed, "updated_at"])
     return bool(changed)
 
 
 def grids_rebuild_paths(*, jurisdiction: Jurisdiction) -> int:
     """Recompute materialised paths and depths top-down; returns how many rows changed."""
     rows = list(
-        Grid.objects.filter(jurisdiction=jurisdiction).values_list("id", "parent_id", "path", "depth")
+        Grid.objects.filter(jurisdiction=jurisdiction).values_list(
+            "id", "parent_id", "path", "depth"
+        )
     )
     parents = {gid: parent_id for gid, parent_id, _path, _depth in rows}
     computed: dict[int, str] = {}
@@ -185,7 +233,9 @@ def grids_rebuild_paths(*, jurisdiction: Jurisdiction) -> int:
 
 def grids_rebuild_neighbours(*, jurisdiction: Jurisdiction) -> int:
     """Derive adjacency (相邻网格): grids of the same level sharing a border; returns pair count."""
-    grids = list(Grid.objects.filter(jurisdiction=jurisdiction).values_list("id", "depth", "boundary"))
+    grids = list(
+        Grid.objects.filter(jurisdiction=jurisdiction).values_list("id", "depth", "boundary")
+    )
     geoms = [shapely.geometry.shape(boundary) for _gid, _depth, boundary in grids]
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="dwithin", distance=1e-6)
@@ -196,20 +246,22 @@ def grids_rebuild_neighbours(*, jurisdiction: Jurisdiction) -> int:
         if shared_border_m(geoms[i], geoms[j]) >= MIN_SHARED_BORDER_M:
             pairs.add((grids[i][0], grids[j][0]))
     through = Grid.neighbours.through
-    ids = [gid for gid, _depth, _boundary in grids]
-    through.objects.filter(from_grid_id__in=ids).delete()
+    through.objects.filter(from_grid__jurisdiction=jurisdiction).delete()
     links = [through(from_grid_id=a, to_grid_id=b) for a, b in pairs]
     links += [through(from_grid_id=b, to_grid_id=a) for a, b in pairs]
     through.objects.bulk_create(links, batch_size=2000)
     return len(pairs)
 
 
+@transaction.atomic
 def grids_bump_version() -> int:
     """Tell every process that grid geometry changed, so each rebuilds its spatial index."""
     state, _ = SystemState.objects.select_for_update().get_or_create(
         key=GRID_VERSION_KEY, defaults={"value": {"v": 0}}
     )
-    state.value = {"v": int(state.value.get("v", 0)) + 1}
+    # Microseconds since the epoch, kept strictly increasing: a version number never comes back,
+    # not even after a rolled-back transaction, so no process can mistake a stale index for new.
+    state.value = {"v": max(int(state.value.get("v", 0)) + 1, time.time_ns() // 1000)}
     state.save(update_fields=["value", "updated_at"])
     return int(state.value["v"])
 
@@ -228,7 +280,9 @@ def grid_update(*, actor: Actor, grid: Grid, changes: dict[str, Any]) -> Grid:
         raise ValidationFailed("name must not be empty", code="name_required")
     for key in ("households", "population"):
         value = changes.get(key, getattr(grid, key))
-        if value is not None and (not isinstance(value, int) or value < 0):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
             raise ValidationFailed(f"{key} must be a whole number ≥ 0", code=f"{key}_invalid")
     before = {key: getattr(grid, key) for key in changes}
     for key, value in changes.items():
