@@ -12,6 +12,8 @@ import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("FIREGRID_VAR_DIR", Path.cwd() / "var")).resolve()
+# The SQLite database and the huey store live here; a fresh checkout has no var/ yet.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
