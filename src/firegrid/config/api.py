@@ -1,20 +1,53 @@
-"""The JSON API under /api/v1/: one router per app, one error envelope for every failure."""
+"""The JSON API under /api/v1/: one router per app, one error envelope for every failure.
+
+Every failure answers ``{"error": {"code", "message", "details"}}``: business-rule errors
+(ApplicationError), request validation (422), no login (401), CSRF (403), unknown objects (404).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+import json
+from typing import Any
 
-from firegrid.core.api_auth import API_AUTH
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth
+
+from firegrid.core.api_auth import TokenAuth
 from firegrid.core.errors import ApplicationError
 from firegrid.grids.api import router as grids_router
 from firegrid.people.api import router as people_router
 
+
+class BrowserSessionAuth(SessionAuth):
+    """The Django session, with CSRF enforced on unsafe methods — but only when a session is there.
+
+    ninja's SessionAuth checks CSRF before it looks at the session, so with an anonymous request
+    (e.g. a machine client whose bearer token was revoked) a POST would answer "CSRF failed"
+    instead of 401. Anonymous requests have nothing to protect, so they skip to "not logged in".
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+# The bearer token goes first: a machine client never has a CSRF token, and a valid token must not
+# be turned away by the session check. Browsers send no Authorization header, so they reach the
+# session check with CSRF.
+API_AUTH = [TokenAuth(), BrowserSessionAuth()]
+
 api = NinjaAPI(
     title="FireGrid API",
     version="1",
-    description="消防安全网格化管理 — grids, people and responsibility. Session or bearer-token auth.",
+    description=(
+        "消防安全网格化管理 — grids, people and responsibility. "
+        "Session (with CSRF) or bearer-token auth. Every error answers "
+        '{"error": {"code", "message", "details"}}; objects outside your data scope answer 404.'
+    ),
     auth=API_AUTH,
     urls_namespace="api",
 )
@@ -24,28 +57,54 @@ def error_body(code: str, message: str, details: object = None) -> dict[str, obj
     return {"error": {"code": code, "message": message, "details": details}}
 
 
+def _jsonable(details: Any) -> Any:
+    """Keep structured details (lists of dicts) as they are; stringify anything JSON cannot hold."""
+    try:
+        json.dumps(details, ensure_ascii=False)
+    except (TypeError, ValueError):
+        if isinstance(details, list | tuple):
+            return [_jsonable(item) for item in details]
+        if isinstance(details, dict):
+            return {str(key): _jsonable(value) for key, value in details.items()}
+        return str(details)
+    return details
+
+
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    details = exc.details
-    if isinstance(details, list):
-        details = [str(item) for item in details]
     return api.create_response(
-        request, error_body(exc.code, str(exc.message), details), status=exc.status
+        request, error_body(exc.code, str(exc.message), _jsonable(exc.details)), status=exc.status
     )
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(
-        request, error_body("invalid_input", "the request is not valid", exc.errors), status=422
+        request,
+        error_body("invalid_input", _("The request is not valid."), _jsonable(exc.errors)),
+        status=422,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, error_body("unauthenticated", "log in or send a bearer token"), status=401
+        request,
+        error_body("unauthenticated", _("Log in or send a valid bearer token.")),
+        status=401,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own errors (the CSRF check answers 403 through this)."""
+    code = "csrf_failed" if "CSRF" in exc.message else f"http_{exc.status_code}"
+    return api.create_response(request, error_body(code, exc.message), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 
 api.add_router("/", grids_router)

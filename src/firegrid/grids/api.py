@@ -1,34 +1,68 @@
-"""/api/v1/grids: tree, detail, GeoJSON, point location, import and export."""
+"""/api/v1/grids: tree, list, detail, GeoJSON, point location, import and export."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja resolves `Query[...]` of a @paginate-wrapped view
+# in the pagination module's namespace, where postponed annotations do not resolve.
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from firegrid.core.coords import CRS_CHOICES
-from firegrid.core.errors import NotFound, PermissionDenied, ValidationFailed
-from firegrid.people.scope import user_scope
+from firegrid.core.errors import PermissionDenied, ValidationFailed
 
 from . import selectors, services
 from .importing import ImportRejected, Problem
-from .models import Grid, Jurisdiction
+from .models import Grid
 from .schemas import (
+    CrsName,
+    ErrorOut,
+    ExportOut,
     FeatureCollectionOut,
     GridDetailOut,
+    GridFilters,
     GridOut,
     GridPatchIn,
     GridTreeNode,
     ImportOut,
     LocateOut,
+    LocateQuery,
 )
 
 router = Router(tags=["grids"])
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# A map layer larger than this is refused: ask for the children of one parent instead.
+MAX_GEOJSON_FEATURES = 5000
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A queryset plus how to render one row: lets the paginator render only the page it cuts."""
+
+    queryset: QuerySet[Any]
+    render: Callable[[Any], dict[str, Any]]
+
+
+class RenderedPagination(PageNumberPagination):
+    """PageNumberPagination that slices the queryset first and renders only that page's rows.
+
+    Returning a rendered list from the view would load and render every row in scope before
+    ninja slices it; returning `Rows` keeps each list endpoint at one COUNT and one page query.
+    """
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        rows: Rows = queryset
+        page = super().paginate_queryset(rows.queryset, pagination, request, **params)
+        page[self.items_attribute] = [rows.render(row) for row in page[self.items_attribute]]
+        return page
 
 
 def grid_out(grid: Grid) -> dict[str, Any]:
@@ -49,40 +83,26 @@ def grid_out(grid: Grid) -> dict[str, Any]:
     }
 
 
-class GridFilters(Schema):
-    parent: int | None = None
-    depth: int | None = None
-    q: str = ""
-
-
 @router.get("/grids", response=list[GridOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(RenderedPagination, page_size=100)
 def list_grids(request: HttpRequest, filters: Query[GridFilters]) -> Any:
+    """Grids in your scope, ordered by tree position; filter by parent, depth or name/code."""
     grids = selectors.grid_list(
         request.user, parent_id=filters.parent, depth=filters.depth, search=filters.q.strip()
     )
-    return [grid_out(g) for g in grids]
+    return Rows(grids, grid_out)
 
 
 @router.get("/grids/tree", response=list[GridTreeNode])
 def grid_tree(request: HttpRequest, levels: int = 2) -> Any:
-    """The viewer's scope roots with their descendants `levels` deep (max 4)."""
+    """The viewer's scope roots with their descendants `levels` deep (0–4)."""
     return selectors.grid_tree(request.user, levels=max(0, min(levels, 4)))
 
 
-class LocateQuery(Schema):
-    lon: float
-    lat: float
-    crs: str | None = None
-
-
-@router.get("/grids/locate", response=LocateOut)
+@router.get("/grids/locate", response={200: LocateOut, 404: ErrorOut, 422: ErrorOut})
 def locate(request: HttpRequest, query: Query[LocateQuery]) -> Any:
-    from django.conf import settings
-
+    """The leaf grid containing a point, and its ancestor chain (GCJ-02 from Chinese web maps)."""
     crs = query.crs or settings.FIREGRID_DEFAULT_CRS
-    if crs not in CRS_CHOICES:
-        raise ValidationFailed(f"crs must be one of {', '.join(CRS_CHOICES)}", code="crs_invalid")
     located = selectors.grid_locate(request.user, lon=query.lon, lat=query.lat, crs=crs)
     return {
         "lon_wgs84": located.lon_wgs84,
@@ -92,53 +112,60 @@ def locate(request: HttpRequest, query: Query[LocateQuery]) -> Any:
     }
 
 
-@router.get("/grids/geojson", response=FeatureCollectionOut)
-def grids_geojson(
-    request: HttpRequest, parent: int | None = None, depth: int | None = None
-) -> Any:
-    """Polygons for the map: the children of `parent`, or every grid at `depth` in scope."""
+@router.get("/grids/geojson", response={200: FeatureCollectionOut, 422: ErrorOut})
+def grids_geojson(request: HttpRequest, parent: int | None = None, depth: int | None = None) -> Any:
+    """Map polygons: the children of `parent`, every grid at `depth`, or your scope roots."""
     if parent is None and depth is None:
-        grids = selectors.grid_scope_roots(request.user)
+        grids: Any = selectors.grid_scope_roots(request.user)
     else:
+        if parent is not None:
+            selectors.grid_get(request.user, parent)  # 404 for a parent outside the scope
         grids = selectors.grid_list(request.user, parent_id=parent, depth=depth)
+        if grids.count() > MAX_GEOJSON_FEATURES:
+            raise ValidationFailed(
+                _("More than %(n)d grids: ask for the children of one parent.")
+                % {"n": MAX_GEOJSON_FEATURES},
+                code="too_many_features",
+            )
     return selectors.grid_feature_collection(grids)
 
 
-@router.get("/grids/{grid_id}", response=GridDetailOut)
+@router.get("/grids/{int:grid_id}", response={200: GridDetailOut, 404: ErrorOut})
 def grid_detail(request: HttpRequest, grid_id: int) -> Any:
     grid = selectors.grid_get(request.user, grid_id)
-    scope = user_scope(request.user)
     return {
         **grid_out(grid),
         "jurisdiction_code": grid.jurisdiction.code,
-        "ancestors": [grid_out(g) for g in selectors.grid_ancestors(grid) if scope.covers(g.path)],
-        "neighbour_ids": sorted(
-            g.pk for g in grid.neighbours.all() if scope.covers(g.path)
-        ),
+        "ancestors": [grid_out(g) for g in selectors.grid_ancestors_in_scope(request.user, grid)],
+        "neighbour_ids": [g.pk for g in selectors.grid_neighbours(request.user, grid)],
     }
 
 
-@router.patch("/grids/{grid_id}", response=GridOut)
+@router.patch(
+    "/grids/{int:grid_id}", response={200: GridOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
 def grid_patch(request: HttpRequest, grid_id: int, payload: GridPatchIn) -> Any:
+    """Edit name, households, population (boundaries change only through an import)."""
     grid = selectors.grid_get(request.user, grid_id)
-    if not user_scope(request.user).covers(grid.path, manage=True):
-        raise PermissionDenied("you may not edit this grid", code="not_manager")
+    if not selectors.grid_may_manage(request.user, grid):
+        raise PermissionDenied(_("You may not edit this grid."), code="not_manager")
     changes = payload.dict(exclude_unset=True)
     return grid_out(services.grid_update(actor=request.user, grid=grid, changes=changes))
 
 
-@router.get("/grids/{grid_id}/geojson", response=FeatureCollectionOut)
+@router.get("/grids/{int:grid_id}/geojson", response={200: FeatureCollectionOut, 404: ErrorOut})
 def grid_geojson(request: HttpRequest, grid_id: int) -> Any:
+    """One grid's polygon as a FeatureCollection of one feature."""
     grid = selectors.grid_get(request.user, grid_id)
     return selectors.grid_feature_collection([grid])
 
 
-@router.get("/grids/{grid_id}/neighbours", response=list[GridOut])
+@router.get("/grids/{int:grid_id}/neighbours", response=list[GridOut])
+@paginate(RenderedPagination, page_size=100)
 def grid_neighbours(request: HttpRequest, grid_id: int) -> Any:
+    """Adjacent grids of the same level (相邻网格) inside your scope."""
     grid = selectors.grid_get(request.user, grid_id)
-    scope = user_scope(request.user)
-    neighbours = grid.neighbours.select_related("level").order_by("code")
-    return [grid_out(g) for g in neighbours if scope.covers(g.path)]
+    return Rows(selectors.grid_neighbours(request.user, grid), grid_out)
 
 
 def problem_out(problem: Problem) -> dict[str, Any]:
@@ -150,16 +177,17 @@ def problem_out(problem: Problem) -> dict[str, Any]:
     }
 
 
-@router.post("/grids/import", response={200: ImportOut, 422: ImportOut})
+@router.post("/grids/import", response={200: ImportOut, 403: ErrorOut, 422: ErrorOut})
 def grids_import(
     request: HttpRequest,
     file: File[UploadedFile],
-    crs: Form[str | None] = None,
+    crs: Form[CrsName | None] = None,
     jurisdiction: Form[str | None] = None,
     dry_run: Form[bool] = False,
 ) -> Any:
-    """Upload a GeoJSON FeatureCollection; every problem is listed and nothing is written."""
+    """Upload a GeoJSON FeatureCollection: all or nothing; a 422 lists every problem found."""
     collection = read_geojson_upload(file)
+    code = jurisdiction or header_jurisdiction_code(collection)
     ensure_may_import(request.user, collection, jurisdiction)
     try:
         result = services.grids_import(
@@ -170,62 +198,59 @@ def grids_import(
             dry_run=dry_run,
         )
     except ImportRejected as rejected:
-        return 422, import_out(rejected.plan.errors, rejected.plan.warnings, dry_run=dry_run)
-    return 200, {
+        errors = rejected.plan.errors
+        raise ValidationFailed(
+            _("The file has %(n)d problem(s); nothing was written.") % {"n": len(errors)},
+            code="import_rejected",
+            details={
+                "errors": [problem_out(p) for p in errors],
+                "warnings": [problem_out(p) for p in rejected.plan.warnings],
+            },
+        ) from rejected
+    return {
         "ok": True,
         "dry_run": result.dry_run,
-        "jurisdiction_code": result.jurisdiction.code if result.jurisdiction else None,
+        "jurisdiction_code": result.jurisdiction.code if result.jurisdiction else code,
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
-        "errors": [],
         "warnings": [problem_out(p) for p in result.warnings],
-    }
-
-
-def import_out(errors: list[Problem], warnings: list[Problem], *, dry_run: bool) -> dict[str, Any]:
-    return {
-        "ok": False,
-        "dry_run": dry_run,
-        "jurisdiction_code": None,
-        "created": 0,
-        "updated": 0,
-        "unchanged": 0,
-        "errors": [problem_out(p) for p in errors],
-        "warnings": [problem_out(p) for p in warnings],
     }
 
 
 def read_geojson_upload(upload: Any) -> Any:
     if upload.size > MAX_IMPORT_BYTES:
-        raise ValidationFailed("the file is larger than 50 MB", code="file_too_large")
+        raise ValidationFailed(_("The file is larger than 50 MB."), code="file_too_large")
     try:
         return json.loads(upload.read().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(f"the file is not valid GeoJSON: {exc}", code="not_json") from exc
+        raise ValidationFailed(
+            _("The file is not valid GeoJSON: %(error)s") % {"error": exc}, code="not_json"
+        ) from exc
 
 
 def ensure_may_import(user: Any, collection: Any, jurisdiction_code: str | None) -> None:
-    """Importing touches a whole jurisdiction: its root's managers or a superuser only."""
-    scope = user_scope(user)
-    if scope.everything:
-        return
-    header = collection.get("firegrid", {}) if isinstance(collection, dict) else {}
-    info = header.get("jurisdiction", {}) if isinstance(header, dict) else {}
-    code = jurisdiction_code or (info.get("code") if isinstance(info, dict) else None)
-    roots = Grid.objects.filter(parent__isnull=True)
-    if code:
-        roots = roots.filter(jurisdiction__code=str(code))
-    if not any(scope.covers(root.path, manage=True) for root in roots) or not roots:
-        raise PermissionDenied("only the jurisdiction's grid office may import grids")
+    """Raise PermissionDenied unless the user may import into the file's jurisdiction.
+
+    Kept here because the upload page (grids/views.py) shares it with this endpoint.
+    """
+    code = jurisdiction_code or header_jurisdiction_code(collection)
+    if not selectors.grids_may_import(user, jurisdiction_code=code):
+        raise PermissionDenied(
+            _("Only the jurisdiction's grid office may import grids."), code="not_manager"
+        )
 
 
-@router.get("/jurisdictions/{code}/export", response=FeatureCollectionOut)
-def jurisdiction_export(request: HttpRequest, code: str, crs: str = "wgs84") -> Any:
-    jurisdiction = Jurisdiction.objects.filter(code=code).first()
-    root = Grid.objects.filter(jurisdiction=jurisdiction, parent__isnull=True).first()
-    if jurisdiction is None or root is None or not user_scope(request.user).covers(root.path):
-        raise NotFound("jurisdiction not found", code="jurisdiction_not_found")
-    if crs not in CRS_CHOICES:
-        raise ValidationFailed(f"crs must be one of {', '.join(CRS_CHOICES)}", code="crs_invalid")
+def header_jurisdiction_code(collection: Any) -> str | None:
+    """The jurisdiction code from the file's `firegrid` header, if it has one."""
+    header = collection.get("firegrid") if isinstance(collection, dict) else None
+    info = header.get("jurisdiction") if isinstance(header, dict) else None
+    code = info.get("code") if isinstance(info, dict) else None
+    return str(code) if code else None
+
+
+@router.get("/jurisdictions/{code}/export", response={200: ExportOut, 404: ErrorOut})
+def jurisdiction_export(request: HttpRequest, code: str, crs: CrsName = "wgs84") -> Any:
+    """Every grid of the jurisdiction as an import file (`grids import` reads it back unchanged)."""
+    jurisdiction = selectors.jurisdiction_get(request.user, code)
     return selectors.jurisdiction_export(jurisdiction, crs=crs)

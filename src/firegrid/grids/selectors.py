@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from firegrid.core.coords import convert_point
 from firegrid.core.errors import NotFound, ValidationFailed
@@ -21,10 +22,28 @@ def grid_queryset(user: Any, *, manage: bool = False) -> QuerySet[Grid]:
 
 def grid_get(user: Any, grid_id: int, *, manage: bool = False) -> Grid:
     """A grid in scope, or NotFound — the same answer as for a grid that does not exist."""
-    grid = grid_queryset(user, manage=manage).filter(pk=grid_id).first()
+    grid = (
+        grid_queryset(user, manage=manage).select_related("jurisdiction").filter(pk=grid_id).first()
+    )
     if grid is None:
-        raise NotFound("grid not found", code="grid_not_found")
+        raise NotFound(_("Grid not found."), code="grid_not_found")
     return grid
+
+
+def grid_may_manage(user: Any, grid: Grid) -> bool:
+    """Whether the viewer may edit this grid (a role with `can_manage` on it or an ancestor)."""
+    return user_scope(user).covers(grid.path, manage=True)
+
+
+def grid_ancestors_in_scope(user: Any, grid: Grid) -> list[Grid]:
+    """The grid's ancestors the viewer may see, root first (a 网格员 sees none above their grid)."""
+    scope = user_scope(user)
+    return [g for g in grid_ancestors(grid) if scope.covers(g.path)]
+
+
+def grid_neighbours(user: Any, grid: Grid) -> QuerySet[Grid]:
+    """Adjacent grids (相邻网格) of the same level, inside the viewer's scope."""
+    return grid_queryset(user).filter(neighbours=grid).order_by("code")
 
 
 def grid_list(
@@ -84,7 +103,7 @@ def grid_locate(user: Any, *, lon: float, lat: float, crs: str) -> Located:
     grids = {g.pk: g for g in Grid.objects.filter(pk__in=chain_ids).select_related("level")}
     chain = [grids[i] for i in chain_ids if i in grids and scope.covers(grids[i].path)]
     if not chain_ids or not chain or chain[-1].pk != chain_ids[-1]:
-        raise NotFound("no grid of yours contains this point", code="point_not_in_grid")
+        raise NotFound(_("No grid of yours contains this point."), code="point_not_in_grid")
     return Located(lon_wgs84=wlon, lat_wgs84=wlat, chain=chain)
 
 
@@ -110,6 +129,30 @@ def grid_feature(grid: Grid, *, properties: dict[str, Any] | None = None) -> dic
 
 def grid_feature_collection(grids: QuerySet[Grid] | list[Grid]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [grid_feature(g) for g in grids]}
+
+
+def jurisdiction_get(user: Any, code: str) -> Jurisdiction:
+    """A jurisdiction whose root grid is in the viewer's scope, or NotFound."""
+    jurisdiction = Jurisdiction.objects.filter(code=code).first()
+    roots = Grid.objects.filter(jurisdiction=jurisdiction, parent__isnull=True)
+    scope = user_scope(user)
+    if jurisdiction is None or not any(scope.covers(root.path) for root in roots):
+        raise NotFound(_("Jurisdiction not found."), code="jurisdiction_not_found")
+    return jurisdiction
+
+
+def grids_may_import(user: Any, *, jurisdiction_code: str | None) -> bool:
+    """Importing rewrites a whole jurisdiction: a superuser, or a manager of its root grid.
+
+    Without a code (no header yet): whether the viewer manages any jurisdiction's root at all.
+    """
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    roots = Grid.objects.filter(parent__isnull=True)
+    if jurisdiction_code:
+        roots = roots.filter(jurisdiction__code=jurisdiction_code)
+    return any(scope.covers(root.path, manage=True) for root in roots)
 
 
 def jurisdiction_export(jurisdiction: Jurisdiction, *, crs: str = "wgs84") -> dict[str, Any]:

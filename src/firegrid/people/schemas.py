@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class RoleOut(Schema):
@@ -13,6 +13,7 @@ class RoleOut(Schema):
     name_en: str
     duties: str
     can_manage: bool
+    sees_phones: bool
 
 
 class AssignmentOut(Schema):
@@ -36,7 +37,7 @@ class AssignmentOut(Schema):
 class PersonOut(Schema):
     id: int
     name: str
-    phone: str
+    phone: str = Field(..., description="Masked (138****1234) unless your role sees phones here.")
     photo_url: str | None
     home_grid_id: int
     note: str
@@ -44,16 +45,28 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    name: str
-    phone: str = ""
-    note: str = ""
-    home_grid_id: int
+    name: str = Field(..., max_length=50)
+    phone: str = Field("", max_length=40, description="Mobile or landline; spaces/full-width ok.")
+    note: str = Field("", max_length=200)
+    home_grid_id: int = Field(..., description="The grid whose office keeps this record.")
 
 
 class PersonPatchIn(Schema):
-    name: str | None = None
-    phone: str | None = None
-    note: str | None = None
+    name: str | None = Field(None, max_length=50)
+    phone: str | None = Field(None, max_length=40)
+    note: str | None = Field(None, max_length=200)
+
+
+class PeopleFilters(Schema):
+    q: str = Field("", max_length=50, description="Name contains, or phone contains.")
+    grid: int | None = Field(None, description="Registered at, or assigned to, this grid.")
+
+
+class AssignmentFilters(Schema):
+    grid: int | None = None
+    person: int | None = None
+    active: bool | None = Field(None, description="Only assignments active today.")
+    subtree: bool = Field(False, description="With `grid`: include its whole subtree.")
 
 
 class AssignmentIn(Schema):
@@ -63,8 +76,8 @@ class AssignmentIn(Schema):
     start_on: datetime.date
     end_on: datetime.date | None = None
     letter_signed_on: datetime.date | None = None
-    backup_id: int | None = None
-    duties: str = ""
+    backup_id: int | None = Field(None, description="AB-post partner (AB岗搭档).")
+    duties: str = Field("", max_length=300)
 
 
 class AssignmentEndIn(Schema):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from firegrid.core.errors import NotFound
+from firegrid.core.errors import NotFound, ValidationFailed
 from firegrid.grids.models import Grid
 
-from .models import Assignment, Person, Role
+from .models import Assignment, AssignmentQuerySet, Person, Role
 from .scope import user_scope
 
 
@@ -34,33 +37,55 @@ def person_queryset(user: Any) -> QuerySet[Person]:
 def person_list(user: Any, *, search: str = "", grid_id: int | None = None) -> QuerySet[Person]:
     people = person_queryset(user).select_related("home_grid")
     if search:
-        people = people.filter(Q(name__icontains=search) | Q(phone__contains=search))
+        people = people.filter(Q(name__icontains=search) | _phone_search(user, search))
     if grid_id is not None:
         people = people.filter(Q(home_grid_id=grid_id) | Q(assignments__grid_id=grid_id)).distinct()
     return people.prefetch_related(
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.select_related("grid", "role").order_by("start_on"),
+            queryset=Assignment.objects.select_related("grid", "role", "backup").order_by(
+                "start_on", "pk"
+            ),
         )
     ).order_by("name", "pk")
 
 
+def _phone_search(user: Any, search: str) -> Q:
+    """Match phones only where the viewer sees them in full: a masked number is no search oracle."""
+    scope = user_scope(user)
+    if scope.everything:
+        return Q(phone__contains=search)
+    if not scope.phone_paths:
+        return Q(pk__in=[])
+    where = reduce(or_, (Q(home_grid__path__startswith=path) for path in scope.phone_paths))
+    return Q(phone__contains=search) & where
+
+
 def person_get(user: Any, person_id: int) -> Person:
-    person = person_queryset(user).select_related("home_grid").filter(pk=person_id).first()
+    """A person in scope with their assignments loaded, or NotFound (also when out of scope)."""
+    person = person_list(user).filter(pk=person_id).first()
     if person is None:
-        raise NotFound("person not found", code="person_not_found")
+        raise NotFound(_("Person not found."), code="person_not_found")
     return person
 
 
 def person_phone_for(user: Any, person: Person) -> str:
-    """The phone as this viewer may see it."""
-    scope = user_scope(user)
-    if scope.sees_phone_in(person.home_grid.path):
+    """The phone as this viewer may see it: in full only where their role `sees_phones`."""
+    if user_scope(user).sees_phone_in(person.home_grid.path):
         return person.phone
     return mask_phone(person.phone)
 
 
-def assignment_queryset(user: Any) -> QuerySet[Assignment]:
+def role_get(code: str) -> Role:
+    role = Role.objects.filter(code=code).first()
+    if role is None:
+        raise ValidationFailed(
+            _("Unknown role %(code)s.") % {"code": repr(code)}, code="role_unknown"
+        )
+    return role
+
+
+def assignment_queryset(user: Any) -> AssignmentQuerySet:
     return Assignment.objects.filter(user_scope(user).q("grid__path")).select_related(
         "person", "grid", "role", "backup", "grid__level"
     )
@@ -69,7 +94,7 @@ def assignment_queryset(user: Any) -> QuerySet[Assignment]:
 def assignment_get(user: Any, assignment_id: int) -> Assignment:
     assignment = assignment_queryset(user).filter(pk=assignment_id).first()
     if assignment is None:
-        raise NotFound("assignment not found", code="assignment_not_found")
+        raise NotFound(_("Assignment not found."), code="assignment_not_found")
     return assignment
 
 
@@ -80,11 +105,12 @@ def assignment_list(
     person_id: int | None = None,
     active_on: datetime.date | None = None,
     include_subtree: bool = False,
-) -> QuerySet[Assignment]:
+) -> AssignmentQuerySet:
     assignments = assignment_queryset(user)
     if grid_id is not None:
         if include_subtree:
             grid = Grid.objects.filter(pk=grid_id).only("path").first()
+            # The scope filter above still applies, so a subtree outside the scope stays empty.
             assignments = assignments.filter(grid__path__startswith=grid.path if grid else "-")
         else:
             assignments = assignments.filter(grid_id=grid_id)
@@ -92,7 +118,7 @@ def assignment_list(
         assignments = assignments.filter(person_id=person_id)
     if active_on is not None:
         assignments = assignments.active(active_on)
-    return assignments.order_by("grid__path", "role__sort_order", "person__name")
+    return assignments.order_by("grid__path", "role__sort_order", "person__name", "pk")
 
 
 def grid_board(grid: Grid, *, on: datetime.date | None = None) -> list[Assignment]:

@@ -1,0 +1,51 @@
+"""The generated OpenAPI document must match the committed snapshot (docs/openapi.json)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+from firegrid.config.openapi_snapshot import REGENERATE_HINT, SNAPSHOT_PATH, current
+
+
+def test_openapi_document_matches_the_committed_snapshot() -> None:
+    committed = SNAPSHOT_PATH.read_text(encoding="utf-8")
+    generated = current()
+
+    if generated != committed:
+        diff = "".join(
+            difflib.unified_diff(
+                committed.splitlines(keepends=True),
+                generated.splitlines(keepends=True),
+                fromfile="docs/openapi.json (committed)",
+                tofile="generated from firegrid.config.api",
+            )
+        )
+        raise AssertionError(
+            f"The API changed. If that is intended, run `{REGENERATE_HINT}` and commit "
+            f"docs/openapi.json.\n{diff}"
+        )
+
+
+def test_snapshot_documents_every_endpoint_and_the_error_envelope() -> None:
+    schema = json.loads(SNAPSHOT_PATH.read_text(encoding="utf-8"))
+
+    assert sorted(schema["paths"]) == [
+        "/api/v1/assignments",
+        "/api/v1/assignments/{assignment_id}/end",
+        "/api/v1/grids",
+        "/api/v1/grids/geojson",
+        "/api/v1/grids/import",
+        "/api/v1/grids/locate",
+        "/api/v1/grids/tree",
+        "/api/v1/grids/{grid_id}",
+        "/api/v1/grids/{grid_id}/geojson",
+        "/api/v1/grids/{grid_id}/neighbours",
+        "/api/v1/jurisdictions/{code}/export",
+        "/api/v1/people",
+        "/api/v1/people/{person_id}",
+        "/api/v1/people/{person_id}/photo",
+        "/api/v1/roles",
+    ]
+    assert "ErrorOut" in schema["components"]["schemas"]
+    assert sorted(schema["components"]["securitySchemes"]) == ["BrowserSessionAuth", "TokenAuth"]
