@@ -13,32 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import SessionAuth
 
-from firegrid.core.api_auth import TokenAuth
+from firegrid.core.api_auth import API_AUTH
 from firegrid.core.errors import ApplicationError
 from firegrid.grids.api import router as grids_router
 from firegrid.people.api import router as people_router
-
-
-class BrowserSessionAuth(SessionAuth):
-    """The Django session, with CSRF enforced on unsafe methods — but only when a session is there.
-
-    ninja's SessionAuth checks CSRF before it looks at the session, so with an anonymous request
-    (e.g. a machine client whose bearer token was revoked) a POST would answer "CSRF failed"
-    instead of 401. Anonymous requests have nothing to protect, so they skip to "not logged in".
-    """
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        if not request.user.is_authenticated:
-            return None
-        return super()._get_key(request)
-
-
-# The bearer token goes first: a machine client never has a CSRF token, and a valid token must not
-# be turned away by the session check. Browsers send no Authorization header, so they reach the
-# session check with CSRF.
-API_AUTH = [TokenAuth(), BrowserSessionAuth()]
 
 api = NinjaAPI(
     title="FireGrid API",

@@ -38,4 +38,21 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-API_AUTH = [SessionAuth(), TokenAuth()]
+class BrowserSessionAuth(SessionAuth):
+    """The Django session, with CSRF enforced on unsafe methods — but only when a session is there.
+
+    ninja's SessionAuth checks CSRF before it looks at the session, so with an anonymous request
+    (e.g. a machine client whose bearer token was revoked) a POST would answer "CSRF failed"
+    instead of 401. Anonymous requests have nothing to protect, so they skip to "not logged in".
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+# The bearer token goes first: a machine client never has a CSRF token, and a valid token must not
+# be turned away by the session check. Browsers send no Authorization header, so they reach the
+# session check with CSRF.
+API_AUTH = [TokenAuth(), BrowserSessionAuth()]

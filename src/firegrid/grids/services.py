@@ -9,10 +9,12 @@ from typing import Any
 import shapely
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
-from firegrid.core.errors import ValidationFailed
+from firegrid.core.errors import PermissionDenied, ValidationFailed
 from firegrid.core.models import SystemState
+from firegrid.people.scope import user_scope
 
 from .geometry import derive, same_boundary, shared_border_m
 from .importing import ImportPlan, ImportRejected, PlannedGrid, Problem, plan_import
@@ -271,7 +273,12 @@ EDITABLE_FIELDS = ("name", "households", "population")
 
 @transaction.atomic
 def grid_update(*, actor: Actor, grid: Grid, changes: dict[str, Any]) -> Grid:
-    """Edit a grid's attributes (boundaries change through an import, which checks the tree)."""
+    """Edit a grid's attributes (boundaries change through an import, which checks the tree).
+
+    `actor=None` is the system itself; a user must manage the grid's subtree.
+    """
+    if actor is not None and not user_scope(actor).covers(grid.path, manage=True):
+        raise PermissionDenied(_("Your role may not change this grid."), code="not_manager")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"these fields cannot be edited here: {', '.join(sorted(unknown))}")

@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
 @pytest.fixture
 def browser() -> Any:
     if not os.path.exists(CHROMIUM):
