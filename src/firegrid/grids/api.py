@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations`: ninja resolves `Query[...]` of a @paginate-wrapped view
 # in the pagination module's namespace, where postponed annotations do not resolve.
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +35,6 @@ from .schemas import (
 )
 
 router = Router(tags=["grids"])
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 # A map layer larger than this is refused: ask for the children of one parent instead.
 MAX_GEOJSON_FEATURES = 5000
 
@@ -186,9 +184,10 @@ def grids_import(
     dry_run: Form[bool] = False,
 ) -> Any:
     """Upload a GeoJSON FeatureCollection: all or nothing; a 422 lists every problem found."""
-    collection = read_geojson_upload(file)
-    code = jurisdiction or header_jurisdiction_code(collection)
-    ensure_may_import(request.user, collection, jurisdiction)
+    collection = selectors.import_upload_read(file)
+    code = selectors.grids_import_jurisdiction(
+        request.user, collection=collection, jurisdiction_code=jurisdiction
+    )
     try:
         result = services.grids_import(
             collection=collection,
@@ -216,37 +215,6 @@ def grids_import(
         "unchanged": result.unchanged,
         "warnings": [problem_out(p) for p in result.warnings],
     }
-
-
-def read_geojson_upload(upload: Any) -> Any:
-    if upload.size > MAX_IMPORT_BYTES:
-        raise ValidationFailed(_("The file is larger than 50 MB."), code="file_too_large")
-    try:
-        return json.loads(upload.read().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(
-            _("The file is not valid GeoJSON: %(error)s") % {"error": exc}, code="not_json"
-        ) from exc
-
-
-def ensure_may_import(user: Any, collection: Any, jurisdiction_code: str | None) -> None:
-    """Raise PermissionDenied unless the user may import into the file's jurisdiction.
-
-    Kept here because the upload page (grids/views.py) shares it with this endpoint.
-    """
-    code = jurisdiction_code or header_jurisdiction_code(collection)
-    if not selectors.grids_may_import(user, jurisdiction_code=code):
-        raise PermissionDenied(
-            _("Only the jurisdiction's grid office may import grids."), code="not_manager"
-        )
-
-
-def header_jurisdiction_code(collection: Any) -> str | None:
-    """The jurisdiction code from the file's `firegrid` header, if it has one."""
-    header = collection.get("firegrid") if isinstance(collection, dict) else None
-    info = header.get("jurisdiction") if isinstance(header, dict) else None
-    code = info.get("code") if isinstance(info, dict) else None
-    return str(code) if code else None
 
 
 @router.get("/jurisdictions/{code}/export", response={200: ExportOut, 404: ErrorOut})

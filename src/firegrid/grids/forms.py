@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from firegrid.core.coords import CRS_CHOICES
+from firegrid.core.i18n import localized_name
 from firegrid.people.models import Role
 
 CRS_LABELS = {
@@ -23,6 +24,14 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class RoleChoiceField(forms.ModelChoiceField):
+    """Roles (岗位) labelled in the viewer's language: options render while the request's
+    language is active, so English pages list `name_en`."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return localized_name(obj)
+
+
 class GridEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     households = forms.IntegerField(label=_("Households"), min_value=0, required=False)
@@ -34,9 +43,7 @@ class AssignmentForm(forms.Form):
 
     person_q = forms.CharField(label=_("Find a person (name or phone)"), required=False)
     person = forms.IntegerField(label=_("Person"), widget=forms.Select)
-    role = forms.ModelChoiceField(
-        label=_("Role"), queryset=Role.objects.order_by("sort_order", "code")
-    )
+    role = RoleChoiceField(label=_("Role"), queryset=Role.objects.order_by("sort_order", "code"))
     start_on = forms.DateField(label=_("Start date"), widget=DateInput)
     end_on = forms.DateField(label=_("End date"), widget=DateInput, required=False)
     letter_signed_on = forms.DateField(

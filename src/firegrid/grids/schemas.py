@@ -49,6 +49,7 @@ class GridTreeNode(Schema):
     name: str
     depth: int
     level_name: str
+    level_name_en: str = Field(..., description="The level's English name; empty when it has none.")
     children: list[GridTreeNode]
 
 

@@ -9,11 +9,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from firegrid.core.coords import convert_point
-from firegrid.core.errors import NotFound, ValidationFailed
+from firegrid.core.errors import NotFound, PermissionDenied, ValidationFailed
 from firegrid.people.scope import user_scope
 
+from .importing import ImportRejected, read_collection
 from .locator import get_locator
 from .models import Grid, Jurisdiction
+
+# An import file larger than this is refused before it is parsed (page and API alike).
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 def grid_queryset(user: Any, *, manage: bool = False) -> QuerySet[Grid]:
@@ -118,6 +122,7 @@ def grid_feature(grid: Grid, *, properties: dict[str, Any] | None = None) -> dic
             "name": grid.name,
             "depth": grid.depth,
             "level": grid.level.name,
+            "level_name_en": grid.level.name_en,
             "color": grid.level.color,
             "parent_id": grid.parent_id,
             "households": grid.households,
@@ -153,6 +158,44 @@ def grids_may_import(user: Any, *, jurisdiction_code: str | None) -> bool:
     if jurisdiction_code:
         roots = roots.filter(jurisdiction__code=jurisdiction_code)
     return any(scope.covers(root.path, manage=True) for root in roots)
+
+
+def import_upload_read(upload: Any) -> Any:
+    """The JSON of an uploaded import file, parsed as `firegrid grids import` parses it.
+
+    Raises ValidationFailed `file_too_large` before reading a file over 50 MB, and `not_json`
+    naming the line and column where the JSON breaks (or the byte that is not UTF-8).
+    """
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationFailed(_("The file is larger than 50 MB."), code="file_too_large")
+    try:
+        return read_collection(upload.read())
+    except ImportRejected as rejected:
+        reason = "; ".join(problem.message for problem in rejected.plan.errors)
+        raise ValidationFailed(
+            _("The file is not valid GeoJSON: %(error)s") % {"error": reason}, code="not_json"
+        ) from rejected
+
+
+def import_header_jurisdiction_code(collection: Any) -> str | None:
+    """The jurisdiction code from the file's `firegrid` header, if it has one."""
+    header = collection.get("firegrid") if isinstance(collection, dict) else None
+    info = header.get("jurisdiction") if isinstance(header, dict) else None
+    code = info.get("code") if isinstance(info, dict) else None
+    return str(code) if code else None
+
+
+def grids_import_jurisdiction(
+    user: Any, *, collection: Any, jurisdiction_code: str | None = None
+) -> str | None:
+    """The jurisdiction an import goes to (the code given, else the file's header), once the
+    viewer is known to be allowed to import there; PermissionDenied otherwise."""
+    code = jurisdiction_code or import_header_jurisdiction_code(collection)
+    if not grids_may_import(user, jurisdiction_code=code):
+        raise PermissionDenied(
+            _("Only the jurisdiction's grid office may import grids."), code="not_manager"
+        )
+    return code
 
 
 def jurisdiction_export(jurisdiction: Jurisdiction, *, crs: str = "wgs84") -> dict[str, Any]:
@@ -217,6 +260,7 @@ def grid_tree(user: Any, *, levels: int = 2) -> list[dict[str, Any]]:
                 "name": grid.name,
                 "depth": grid.depth,
                 "level_name": grid.level.name,
+                "level_name_en": grid.level.name_en,
                 "children": [],
             }
             nodes[grid.pk] = node

@@ -22,14 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from firegrid.core.errors import ApplicationError, NotFound, PermissionDenied
+from firegrid.core.errors import ApplicationError, NotFound
 from firegrid.people import selectors as people_selectors
 from firegrid.people import services as people_services
 from firegrid.people.models import Assignment, Person
 from firegrid.people.scope import user_scope
 
 from . import selectors, services
-from .api import ensure_may_import, read_geojson_upload
 from .forms import (
     AssignmentEndForm,
     AssignmentForm,
@@ -53,11 +52,8 @@ def _grid_or_404(user: Any, grid_id: int) -> Grid:
 
 
 def _may_import(user: Any) -> bool:
-    try:
-        ensure_may_import(user, {}, None)
-    except PermissionDenied:
-        return False
-    return True
+    """Whether the viewer manages the root of any jurisdiction (before a file names one)."""
+    return selectors.grids_may_import(user, jurisdiction_code=None)
 
 
 @login_required
@@ -351,21 +347,23 @@ def grid_board_photo(request: HttpRequest, grid_id: int, person_id: int) -> File
 
 def _preview(plan: Any) -> dict[str, Any]:
     """The planned (WGS-84) boundaries of a clean import, for the preview map."""
-    colors = {depth: spec.color for depth, spec in plan.levels.items()}
+
+    def properties(g: Any) -> dict[str, Any]:
+        spec = plan.levels.get(g.depth)
+        return {
+            "code": g.code,
+            "name": g.name,
+            "depth": g.depth,
+            "level": spec.name if spec else "",
+            "level_name_en": spec.name_en if spec else "",
+            "color": (spec.color if spec else "")
+            or services.LEVEL_COLORS[g.depth % len(services.LEVEL_COLORS)],
+        }
+
     return {
         "type": "FeatureCollection",
         "features": [
-            {
-                "type": "Feature",
-                "geometry": g.boundary,
-                "properties": {
-                    "code": g.code,
-                    "name": g.name,
-                    "depth": g.depth,
-                    "color": colors.get(g.depth)
-                    or services.LEVEL_COLORS[g.depth % len(services.LEVEL_COLORS)],
-                },
-            }
+            {"type": "Feature", "geometry": g.boundary, "properties": properties(g)}
             for g in plan.grids
         ],
     }
@@ -384,8 +382,8 @@ def grid_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         crs = form.cleaned_data["crs"]
         try:
-            collection = read_geojson_upload(form.cleaned_data["file"])
-            ensure_may_import(request.user, collection, None)
+            collection = selectors.import_upload_read(form.cleaned_data["file"])
+            selectors.grids_import_jurisdiction(request.user, collection=collection)
             result = services.grids_import(
                 collection=collection, actor=request.user, crs=crs, dry_run=True
             )
@@ -415,7 +413,7 @@ def _import_commit(request: HttpRequest) -> HttpResponse:
         return render(request, "grids/import.html", context, status=422)
     try:
         collection = json.loads(commit_form.cleaned_data["content"])
-        ensure_may_import(request.user, collection, None)
+        selectors.grids_import_jurisdiction(request.user, collection=collection)
         result = services.grids_import(
             collection=collection, actor=request.user, crs=commit_form.cleaned_data["crs"]
         )

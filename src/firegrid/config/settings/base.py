@@ -181,7 +181,13 @@ HUEY["consumer"] = {
     "workers": int(os.environ.get("FIREGRID_WORKERS", "2")),
     "worker_type": "thread",
 }
-TASKS = {"default": {"BACKEND": "firegrid.core.task_backend.HueyTaskBackend"}}
+# huey's own django-tasks backend; tasks enqueued inside a transaction wait for its commit.
+TASKS = {
+    "default": {
+        "BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend",
+        "OPTIONS": {"enqueue_on_commit": True},
+    }
+}
 FIREGRID_HEARTBEAT_MINUTES = int(os.environ.get("FIREGRID_HEARTBEAT_MINUTES", "1"))
 
 # Maps: tile URL template (天地图 / AMap / intranet tiles). Empty = polygons on a blank map.
@@ -219,5 +225,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FIREGRID_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    # The huey consumer installs its own handler; propagating would print every line twice.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }

@@ -91,11 +91,53 @@ def test_grid_detail_shows_role_names_in_the_viewers_language(
     chinese = client.get(url).content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    # The assignment table; the role <select> of the form is labelled by Role.__str__.
+    # The assignment table (the role <select> of the form: test_views_grids).
     assert "<td>街道/乡镇网格办</td>" in chinese
     assert "<td>Street/town grid office staff</td>" not in chinese
     assert "<td>Street/town grid office staff</td>" in english
     assert "<td>街道/乡镇网格办</td>" not in english
+
+
+def test_geojson_features_carry_the_level_name_in_both_languages(
+    client: Any, small_jurisdiction: dict[str, Grid], make_user: Callable[..., Any]
+) -> None:
+    street = small_jurisdiction[STREET1]
+    client.force_login(make_user("street_office", street))
+
+    body = client.get("/api/v1/grids/geojson", {"parent": street.pk}).json()
+
+    levels = [
+        (f["properties"]["level"], f["properties"]["level_name_en"]) for f in body["features"]
+    ]
+    assert levels == [("社区/村", "Community/village"), ("社区/村", "Community/village")]
+
+
+def test_geojson_level_name_en_is_empty_for_a_level_without_an_english_name(
+    client: Any, small_jurisdiction: dict[str, Grid], make_user: Callable[..., Any]
+) -> None:
+    street = small_jurisdiction[STREET1]
+    street.level.name_en = ""
+    street.level.save(update_fields=["name_en"])
+    client.force_login(make_user("street_office", street))
+
+    body = client.get(f"/api/v1/grids/{street.pk}/geojson").json()
+
+    properties = body["features"][0]["properties"]
+    assert (properties["level"], properties["level_name_en"]) == ("街道/乡镇", "")
+
+
+def test_tree_nodes_carry_the_level_name_in_both_languages(
+    client: Any, small_jurisdiction: dict[str, Grid], make_user: Callable[..., Any]
+) -> None:
+    client.force_login(make_user("street_office", small_jurisdiction[STREET1]))
+
+    tree = client.get("/api/v1/grids/tree", {"levels": 1}).json()
+
+    assert (tree[0]["level_name"], tree[0]["level_name_en"]) == ("街道/乡镇", "Street/town")
+    assert [(c["level_name"], c["level_name_en"]) for c in tree[0]["children"]] == [
+        ("社区/村", "Community/village"),
+        ("社区/村", "Community/village"),
+    ]
 
 
 def test_localized_name_follows_the_active_language() -> None:

@@ -23,12 +23,19 @@ POLL_SECONDS = 0.2
 
 
 @pytest.mark.django_db
-def test_heartbeat_enqueued_through_django_tasks_runs_and_is_recorded():
+def test_heartbeat_enqueued_through_django_tasks_runs_after_commit_and_is_recorded(
+    django_capture_on_commit_callbacks,
+):
     assert not SystemState.objects.filter(key=HEARTBEAT_KEY).exists()
 
-    heartbeat.enqueue()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = heartbeat.enqueue()
+        # Enqueued on commit: nothing has run while the transaction is open.
+        assert not SystemState.objects.filter(key=HEARTBEAT_KEY).exists()
 
+    assert len(callbacks) == 1
     state = SystemState.objects.get(key=HEARTBEAT_KEY)
+    assert heartbeat.get_backend().get_result(result.id).return_value == state.value["at"]
     assert parse_datetime(state.value["at"]) is not None
     assert state.value["pid"] == os.getpid()
 

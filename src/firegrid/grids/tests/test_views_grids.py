@@ -97,7 +97,7 @@ def test_repeated_failed_logins_show_the_lockout_page(
         client.post("/login/", {"username": "jiedao", "password": "wrong"})
     response = client.post("/login/", {"username": "jiedao", "password": "pw-for-tests-only"})
     assert response.status_code == 429
-    assert "Too many failed logins" in response.content.decode()
+    assert "<h1>登录失败次数过多</h1>" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -156,7 +156,7 @@ def test_map_shows_an_empty_state_to_a_user_without_grids(client, small_jurisdic
     assert response.context["scope_empty"] is True
     assert response.context["roots"] == []
     body = response.content.decode()
-    assert "No grids yet" in body
+    assert "<h2>暂无网格</h2>" in body
     assert 'id="grid-map"' not in body
 
 
@@ -306,7 +306,9 @@ def test_non_manager_cannot_edit_a_grid_and_nothing_changes(client, small_jurisd
         {"name": "改名", "households": "1", "population": "2"},
     )
     assert response.status_code == 403
-    assert "Your role may not change this grid." in response.content.decode()
+    assert '<div class="form-errors" role="alert"><p>您的岗位无权修改此网格。</p></div>' in (
+        response.content.decode()
+    )
     grid_a.refresh_from_db()
     assert (grid_a.name, grid_a.households, grid_a.population) == ("网格1-1-1", 400, 1200)
     assert AuditEvent.objects.count() == audit_before
@@ -378,6 +380,36 @@ def test_manager_adds_an_assignment_with_term_letter_and_backup(
     ]
 
 
+def test_role_select_of_the_assignment_form_follows_the_viewers_language(
+    client, small_jurisdiction, make_user
+):
+    client.force_login(make_user("community_office", small_jurisdiction[COMMUNITY11]))
+    url = reverse("grids:detail", args=[small_jurisdiction[GRID_A].pk])
+    volunteer = Role.objects.get(code="volunteer")
+
+    chinese = client.get(url).content.decode()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+
+    assert f'<option value="{volunteer.pk}">志愿者</option>' in chinese
+    assert f'<option value="{volunteer.pk}">Volunteer</option>' in english
+    assert f'<option value="{volunteer.pk}">志愿者</option>' not in english
+
+
+def test_detail_map_features_carry_the_level_name_in_both_languages(
+    client, small_jurisdiction, make_user
+):
+    community = small_jurisdiction[COMMUNITY11]
+    client.force_login(make_user("community_office", community))
+    response = client.get(reverse("grids:detail", args=[community.pk]))
+    data = response.context["map_data"]
+    focus = data["focus"]["properties"]
+    assert (focus["level"], focus["level_name_en"]) == ("社区/村", "Community/village")
+    assert [
+        (f["properties"]["level"], f["properties"]["level_name_en"])
+        for f in data["children"]["features"]
+    ] == [("网格", "Grid"), ("网格", "Grid")]
+
+
 def test_non_manager_cannot_add_an_assignment(client, small_jurisdiction, make_user):
     grid_a = small_jurisdiction[GRID_A]
     viewer = make_user("grid_head", grid_a)
@@ -408,6 +440,7 @@ def test_assigning_a_person_outside_scope_is_a_form_error(client, small_jurisdic
             "role": Role.objects.get(code="volunteer").pk,
             "start_on": "2025-01-01",
         },
+        headers={"accept-language": "en"},
     )
     assert response.status_code == 422
     assert response.context["assign_form"].errors["person"] == [
@@ -431,9 +464,9 @@ def test_service_refusal_of_an_overlapping_term_is_shown_and_nothing_saved(
         {"person": person.pk, "role": role.pk, "start_on": "2025-06-01"},
     )
     assert response.status_code == 422
-    errors = response.context["assign_form"].non_field_errors()
-    assert len(errors) == 1
-    assert errors[0].startswith("王五 already holds 志愿者 in 网格1-1-1 for part of this term")
+    assert response.context["assign_form"].non_field_errors() == [
+        "王五 在此任期内已有部分时间在网格1-1-1担任志愿者。"
+    ]
     assert Assignment.objects.filter(person=person).count() == 1
 
 
@@ -557,14 +590,17 @@ def test_import_of_a_file_that_is_not_json_is_a_form_error(client, small_jurisdi
     client.force_login(make_user("county_office", small_jurisdiction["410185"]))
     bad = io.BytesIO(b"{not json")
     bad.name = "x.geojson"
-    response = client.post(reverse("grids:import"), {"file": bad, "crs": "wgs84"})
-    assert response.status_code == 422
-    assert (
-        response.context["form"]
-        .errors["file"][0]
-        .lower()
-        .startswith("the file is not valid geojson")
+    response = client.post(
+        reverse("grids:import"),
+        {"file": bad, "crs": "wgs84"},
+        headers={"accept-language": "en"},
     )
+    assert response.status_code == 422
+    assert response.context["form"].errors["file"] == [
+        "The file is not valid GeoJSON: malformed JSON at line 1, column 2: "
+        "Expecting property name enclosed in double quotes"
+    ]
+    assert Grid.objects.count() == 15
 
 
 def test_import_of_a_good_file_previews_then_commits(client, small_jurisdiction, make_user):

@@ -71,6 +71,14 @@
     return { color: color, weight: 2, fillColor: color, fillOpacity: 0.28 };
   }
 
+  // A level's name in the page's language: an English page shows `level_name_en` when the level
+  // has one, anything else the Chinese `level`.
+  function levelName(p) {
+    var lang = (document.documentElement.lang || "").toLowerCase();
+    if (lang.indexOf("en") === 0 && p.level_name_en) { return p.level_name_en; }
+    return p.level || undefined;
+  }
+
   function popupContent(p, labels, detailUrl) {
     var box = document.createElement("div");
     box.className = "grid-popup";
@@ -78,7 +86,7 @@
     title.textContent = p.name;
     box.appendChild(title);
     var dl = document.createElement("dl");
-    [[labels.code, p.code], [labels.level, p.level], [labels.households, p.households]].forEach(
+    [[labels.code, p.code], [labels.level, levelName(p)], [labels.households, p.households]].forEach(
       function (pair) {
         if (pair[1] === undefined) { return; }
         var dt = document.createElement("dt");
