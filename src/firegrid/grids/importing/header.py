@@ -48,9 +48,7 @@ def resolve_crs(plan: ImportPlan, header: dict[str, Any], crs: str | None) -> bo
     """Set the plan's source CRS (argument, header, then setting); False when it is unknown."""
     source_crs = str(crs or header.get("crs") or settings.FIREGRID_DEFAULT_CRS)
     if source_crs not in CRS_CHOICES:
-        plan.file_error(
-            "crs", f"unknown CRS {source_crs!r}; use one of {', '.join(CRS_CHOICES)}"
-        )
+        plan.file_error("crs", f"unknown CRS {source_crs!r}; use one of {', '.join(CRS_CHOICES)}")
         return False
     plan.source_crs = source_crs
     return True

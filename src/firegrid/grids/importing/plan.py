@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from shapely.geometry.base import BaseGeometry
 
@@ -97,6 +97,6 @@ def text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def is_whole(value: Any) -> bool:
+def is_whole(value: Any) -> TypeGuard[int]:
     """An int that is not a bool (JSON `true` parses to one)."""
     return isinstance(value, int) and not isinstance(value, bool)
