@@ -631,6 +631,12 @@ def test_import_of_a_good_file_previews_then_commits(client, small_jurisdiction,
     result = preview.context["result"]
     assert (result.created, result.updated, result.unchanged) == (1, 1, 14)
     assert len(preview.context["preview"]["features"]) == 16
+    county = preview.context["preview"]["features"][0]["properties"]
+    assert (county["code"], county["level"], county["level_name_en"]) == (
+        "410185",
+        "区县",
+        "County",
+    )
     assert Grid.objects.count() == 15  # nothing written by the preview
     content = preview.context["commit_form"].initial["content"]
     commit = client.post(reverse("grids:import"), {"content": content, "crs": "wgs84"})
