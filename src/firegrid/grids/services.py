@@ -19,6 +19,7 @@ from firegrid.people.scope import user_scope
 from .geometry import derive, same_boundary, shared_border_m
 from .importing import ImportPlan, ImportRejected, PlannedGrid, Problem, plan_import
 from .models import DEFAULT_CODE_PATTERNS, Grid, GridLevel, Jurisdiction
+from .selectors import grids_may_import
 
 GRID_VERSION_KEY = "grids.version"
 LEVEL_COLORS = ["#5c2d91", "#c92a2a", "#e67700", "#2b8a3e", "#1864ab", "#495057"]
@@ -53,11 +54,22 @@ def grids_import(
     and writing share one transaction, so a concurrent import cannot slip in between.
     """
     plan = plan_import(collection, crs=crs, jurisdiction_code=jurisdiction_code)
+    _require_import_right(actor, plan.jurisdiction_code)
     if plan.errors:
         raise ImportRejected(plan)
     if dry_run:
         return _dry_run_result(plan)
     return _apply_plan(plan, actor)
+
+
+def _require_import_right(actor: Actor, jurisdiction_code: str) -> None:
+    """`actor=None` is the system (CLI, demo loader); a user must manage the jurisdiction."""
+    if actor is not None and not grids_may_import(
+        actor, jurisdiction_code=jurisdiction_code or None
+    ):
+        raise PermissionDenied(
+            _("Only the jurisdiction's grid office may import grids."), code="not_manager"
+        )
 
 
 def _dry_run_result(plan: ImportPlan) -> ImportResult:

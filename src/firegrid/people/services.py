@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import PermissionDenied, ValidationFailed
+from firegrid.core.i18n import localized_name
 from firegrid.grids.models import Grid
 
 from .models import Assignment, Person, Role
@@ -142,7 +143,7 @@ def grid_assign_person(
     if overlapping.exists():
         raise ValidationFailed(
             _("%(person)s already holds %(role)s in %(grid)s for part of this term.")
-            % {"person": person.name, "role": role.name, "grid": grid.name},
+            % {"person": person.name, "role": localized_name(role), "grid": grid.name},
             code="assignment_overlaps",
         )
     assignment = Assignment.objects.create(

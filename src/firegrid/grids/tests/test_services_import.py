@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from firegrid.conftest import SMALL_HEADER, feature, rect, small_collection
+from firegrid.core.errors import PermissionDenied
 from firegrid.core.models import AuditEvent
 from firegrid.grids.importing import ImportRejected, Problem, read_collection
 from firegrid.grids.locator import current_grid_version, get_locator
@@ -408,3 +409,30 @@ def test_small_jurisdiction_imports_with_paths_depths_and_neighbours(small_juris
     assert sorted(g.code for g in leaf.neighbours.all()) == ["410185001001002", "410185001002001"]
     # Touching at a single corner is not adjacency.
     assert "410185001002002" not in {g.code for g in leaf.neighbours.all()}
+
+
+def test_a_user_who_does_not_manage_the_jurisdiction_cannot_import_and_nothing_changes(
+    small_jurisdiction, make_user
+):
+    worker = make_user("parttime_worker", small_jurisdiction["410185001001001"])
+    collection = small_collection()
+    collection["features"][0]["properties"]["name"] = "改名的县"
+    audit_before = AuditEvent.objects.count()
+
+    with pytest.raises(PermissionDenied) as refused:
+        grids_import(collection=collection, actor=worker)
+
+    assert refused.value.code == "not_manager"
+    assert Grid.objects.get(code="410185").name == "测试县"
+    assert AuditEvent.objects.count() == audit_before
+
+
+def test_the_county_office_may_import_into_its_own_jurisdiction(small_jurisdiction, make_user):
+    office = make_user("county_office", small_jurisdiction["410185"])
+    collection = small_collection()
+    collection["features"][0]["properties"]["name"] = "改名的县"
+
+    result = grids_import(collection=collection, actor=office)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert Grid.objects.get(code="410185").name == "改名的县"
