@@ -40,14 +40,32 @@ def test_heartbeat_enqueued_through_django_tasks_runs_after_commit_and_is_record
     assert state.value["pid"] == os.getpid()
 
 
-def firegrid_env(tmp_path: Path) -> dict[str, str]:
+# Redis database 15 is this test's own; it is emptied before use.
+TEST_REDIS_URL = os.environ.get("FIREGRID_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def firegrid_env(tmp_path: Path, queue: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "FIREGRID_REDIS_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="firegrid.config.settings.base",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         FIREGRID_VAR_DIR=str(tmp_path),
     )
+    if queue == "redis":
+        env["FIREGRID_REDIS_URL"] = TEST_REDIS_URL
     return env
+
+
+def empty_test_redis() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=3).flushdb()
+    except redis.ConnectionError as exc:
+        message = f"Redis is not reachable at {TEST_REDIS_URL}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(f"{message}; this skip becomes a failure under CI")
 
 
 def firegrid(*args: str) -> list[str]:
@@ -62,8 +80,11 @@ def read_heartbeat(database: Path) -> dict[str, object] | None:
     return json.loads(row[0]) if row else None
 
 
-def test_a_real_consumer_runs_a_task_enqueued_by_another_process(tmp_path):
-    env = firegrid_env(tmp_path)
+@pytest.mark.parametrize("queue", ["sqlite", "redis"])
+def test_a_real_consumer_runs_a_task_enqueued_by_another_process(tmp_path, queue):
+    if queue == "redis":
+        empty_test_redis()
+    env = firegrid_env(tmp_path, queue)
     subprocess.run(firegrid("migrate", "-v", "0"), env=env, check=True, timeout=120)  # noqa: S603
     consumer = subprocess.Popen(  # noqa: S603
         firegrid("run_huey", "--no-periodic"),
@@ -90,4 +111,5 @@ def test_a_real_consumer_runs_a_task_enqueued_by_another_process(tmp_path):
         _out, err = consumer.communicate(timeout=30)
     assert beat is not None, err.decode(errors="replace")[-2000:]
     assert beat["pid"] == consumer.pid  # run by the consumer, not by the enqueuing shell
-    assert (tmp_path / "huey.sqlite3").exists()
+    # The queue store the setting names was used, and only that one.
+    assert (tmp_path / "huey.sqlite3").exists() == (queue == "sqlite")
