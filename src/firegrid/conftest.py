@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable
 from typing import Any
@@ -81,6 +82,20 @@ def small_collection() -> dict[str, Any]:
                     )
                 )
     return {"type": "FeatureCollection", "firegrid": SMALL_HEADER, "features": features}
+
+
+def neighbouring_collection() -> dict[str, Any]:
+    """The small tree again as jurisdiction 410186, one degree further east: 15 more grids."""
+    collection = copy.deepcopy(small_collection())
+    collection["firegrid"]["jurisdiction"] = {"code": "410186", "name": "邻县", "name_en": "Next"}
+    for item in collection["features"]:
+        props = item["properties"]
+        props["code"] = "410186" + props["code"][6:]
+        if props["parent_code"]:
+            props["parent_code"] = "410186" + props["parent_code"][6:]
+        ring = item["geometry"]["coordinates"][0]
+        item["geometry"]["coordinates"][0] = [[lon + 1.0, lat] for lon, lat in ring]
+    return collection
 
 
 def rect(lon0: float, lat0: float, width: float, height: float) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from firegrid.conftest import small_collection
+from firegrid.conftest import neighbouring_collection, small_collection
 from firegrid.core.coords import wgs84_to_bd09, wgs84_to_gcj02
 from firegrid.core.models import AuditEvent
 from firegrid.grids.models import Grid
@@ -37,20 +36,6 @@ def codes(items: list[dict[str, Any]]) -> list[str]:
 def upload(collection: Any, name: str = "grids.geojson") -> SimpleUploadedFile:
     raw = collection if isinstance(collection, bytes) else json.dumps(collection).encode()
     return SimpleUploadedFile(name, raw, content_type="application/geo+json")
-
-
-def next_county() -> dict[str, Any]:
-    """The small tree as jurisdiction 410186, one degree east: 15 new grids."""
-    collection = copy.deepcopy(small_collection())
-    collection["firegrid"]["jurisdiction"] = {"code": "410186", "name": "邻县", "name_en": "Next"}
-    for item in collection["features"]:
-        props = item["properties"]
-        props["code"] = "410186" + props["code"][6:]
-        if props["parent_code"]:
-            props["parent_code"] = "410186" + props["parent_code"][6:]
-        ring = item["geometry"]["coordinates"][0]
-        item["geometry"]["coordinates"][0] = [[lon + 1.0, lat] for lon, lat in ring]
-    return collection
 
 
 def test_anonymous_request_gets_401_in_the_envelope(client: Client) -> None:
@@ -348,7 +333,7 @@ def test_patch_grid_with_negative_households_is_422_and_unchanged(
 def test_import_of_a_bad_file_lists_every_problem_and_writes_nothing(
     small_jurisdiction: dict[str, Grid], admin_client: Client
 ) -> None:
-    collection = next_county()
+    collection = neighbouring_collection()
     features = collection["features"]
     features[3]["properties"]["parent_code"] = "410186999"  # unknown parent
     features[4]["properties"]["code"] = features[5]["properties"]["code"]  # duplicate code
@@ -384,7 +369,9 @@ def test_import_of_something_that_is_not_json_is_422(
 def test_import_of_a_good_file_reports_created_counts(
     small_jurisdiction: dict[str, Grid], admin_client: Client
 ) -> None:
-    response = admin_client.post("/api/v1/grids/import", {"file": upload(next_county())})
+    response = admin_client.post(
+        "/api/v1/grids/import", {"file": upload(neighbouring_collection())}
+    )
 
     assert response.status_code == 200
     assert response.json() == {
@@ -405,7 +392,7 @@ def test_import_dry_run_writes_nothing(
     audit_before = AuditEvent.objects.count()
 
     response = admin_client.post(
-        "/api/v1/grids/import", {"file": upload(next_county()), "dry_run": "true"}
+        "/api/v1/grids/import", {"file": upload(neighbouring_collection()), "dry_run": "true"}
     )
 
     assert response.status_code == 200
@@ -432,7 +419,7 @@ def test_county_office_may_import_its_own_jurisdiction(
     client.force_login(user_with_role("county_office", small_jurisdiction["410185"]))
 
     own = client.post("/api/v1/grids/import", {"file": upload(small_collection())})
-    other = client.post("/api/v1/grids/import", {"file": upload(next_county())})
+    other = client.post("/api/v1/grids/import", {"file": upload(neighbouring_collection())})
 
     assert own.status_code == 200
     assert own.json()["unchanged"] == 15

@@ -7,7 +7,6 @@ was: same rows, same values, and no new audit event.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import json
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from firegrid.conftest import small_collection
+from firegrid.conftest import neighbouring_collection
 from firegrid.core.models import AuditEvent
 from firegrid.grids.models import Grid
 from firegrid.grids.services import grids_import
@@ -59,23 +58,9 @@ WRITE_OK = {
 }
 
 
-def second_jurisdiction() -> dict[str, Any]:
-    """The small tree again, one degree further east, as jurisdiction 410186."""
-    collection = copy.deepcopy(small_collection())
-    collection["firegrid"]["jurisdiction"] = {"code": "410186", "name": "邻县", "name_en": "Next"}
-    for item in collection["features"]:
-        props = item["properties"]
-        props["code"] = "410186" + props["code"][6:]
-        if props["parent_code"]:
-            props["parent_code"] = "410186" + props["parent_code"][6:]
-        ring = item["geometry"]["coordinates"][0]
-        item["geometry"]["coordinates"][0] = [[lon + 1.0, lat] for lon, lat in ring]
-    return collection
-
-
 @pytest.fixture
 def world(small_jurisdiction: dict[str, Grid]) -> dict[str, Grid]:
-    grids_import(collection=second_jurisdiction(), actor=None)
+    grids_import(collection=neighbouring_collection(), actor=None)
     return {grid.code: grid for grid in Grid.objects.select_related("level")}
 
 
