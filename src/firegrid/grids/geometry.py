@@ -194,10 +194,14 @@ def same_coordinates(a: Any, b: Any, *, tolerance: float = 2e-7) -> bool:
     return False
 
 
-def shared_border_m(a: BaseGeometry, b: BaseGeometry, eps_deg: float = 1e-6) -> float:
+def shared_border_m(
+    a: BaseGeometry, b: BaseGeometry, eps_deg: float = 1e-6, *, grown_a: BaseGeometry | None = None
+) -> float:
     """Approximate length in metres of the border two polygons share (0 when they only meet at
-    a point or not at all); a small buffer absorbs floating-point differences between files."""
-    border = a.buffer(eps_deg).intersection(b.boundary)
+    a point or not at all); a small buffer absorbs floating-point differences between files.
+    Callers pairing one polygon with many pass `grown_a` (a.buffer(eps_deg)) to grow it once."""
+    grown = grown_a if grown_a is not None else a.buffer(eps_deg)
+    border = grown.intersection(b.boundary)
     if border.is_empty:
         return 0.0
     return float(GEOD.geometry_length(border))

@@ -81,7 +81,9 @@ def grid_scope_roots(user: Any) -> QuerySet[Grid]:
 
 def grid_ancestors(grid: Grid) -> list[Grid]:
     ids = grid.ancestor_ids[:-1]
-    by_id = {g.pk: g for g in Grid.objects.filter(pk__in=ids).select_related("level")}
+    by_id = {
+        g.pk: g for g in Grid.objects.filter(pk__in=ids).select_related("level").defer("boundary")
+    }
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -104,7 +106,10 @@ def grid_locate(user: Any, *, lon: float, lat: float, crs: str) -> Located:
         raise ValidationFailed(str(exc), code="crs_invalid") from exc
     chain_ids = get_locator().chain(wlon, wlat)
     scope = user_scope(user)
-    grids = {g.pk: g for g in Grid.objects.filter(pk__in=chain_ids).select_related("level")}
+    grids = {
+        g.pk: g
+        for g in Grid.objects.filter(pk__in=chain_ids).select_related("level").defer("boundary")
+    }
     chain = [grids[i] for i in chain_ids if i in grids and scope.covers(grids[i].path)]
     if not chain_ids or not chain or chain[-1].pk != chain_ids[-1]:
         raise NotFound(_("No grid of yours contains this point."), code="point_not_in_grid")

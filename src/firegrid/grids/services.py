@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ GRID_VERSION_KEY = "grids.version"
 LEVEL_COLORS = ["#5c2d91", "#c92a2a", "#e67700", "#2b8a3e", "#1864ab", "#495057"]
 # Grids sharing at least this much border are neighbours; touching at a corner is not enough.
 MIN_SHARED_BORDER_M = 1.0
+# Polygons closer than this (degrees, ≈ 0.1 m) count as touching despite floating-point noise.
+BORDER_EPS_DEG = 1e-6
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -247,24 +250,44 @@ def grids_rebuild_paths(*, jurisdiction: Jurisdiction) -> int:
 
 def grids_rebuild_neighbours(*, jurisdiction: Jurisdiction) -> int:
     """Derive adjacency (相邻网格): grids of the same level sharing a border; returns pair count."""
-    grids = list(
-        Grid.objects.filter(jurisdiction=jurisdiction).values_list("id", "depth", "boundary")
-    )
-    geoms = [shapely.geometry.shape(boundary) for _gid, _depth, boundary in grids]
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="dwithin", distance=1e-6)
+    by_depth: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+    rows = Grid.objects.filter(jurisdiction=jurisdiction).values_list("id", "depth", "boundary")
+    for gid, depth, boundary in rows:
+        by_depth[depth].append((gid, shapely.geometry.shape(boundary)))
+    pairs: set[tuple[int, int]] = set()
+    for members in by_depth.values():
+        pairs |= _touching_pairs(members)
+    _replace_neighbour_links(jurisdiction, pairs)
+    return len(pairs)
+
+
+def _touching_pairs(members: list[tuple[int, Any]]) -> set[tuple[int, int]]:
+    """Pairs of one level whose shared border is long enough; each polygon is grown only once."""
+    ids = [gid for gid, _geom in members]
+    geoms = [geom for _gid, geom in members]
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=BORDER_EPS_DEG)
+    grown: dict[int, Any] = {}
     pairs: set[tuple[int, int]] = set()
     for i, j in zip(left.tolist(), right.tolist(), strict=True):
-        if i >= j or grids[i][1] != grids[j][1]:
+        if i >= j:
             continue
-        if shared_border_m(geoms[i], geoms[j]) >= MIN_SHARED_BORDER_M:
-            pairs.add((grids[i][0], grids[j][0]))
+        if i not in grown:
+            grown[i] = geoms[i].buffer(BORDER_EPS_DEG)
+        if shared_border_m(geoms[i], geoms[j], grown_a=grown[i]) >= MIN_SHARED_BORDER_M:
+            pairs.add((ids[i], ids[j]))
+    return pairs
+
+
+def _replace_neighbour_links(jurisdiction: Jurisdiction, pairs: set[tuple[int, int]]) -> None:
     through = Grid.neighbours.through
-    through.objects.filter(from_grid__jurisdiction=jurisdiction).delete()
-    links = [through(from_grid_id=a, to_grid_id=b) for a, b in pairs]
-    links += [through(from_grid_id=b, to_grid_id=a) for a, b in pairs]
-    through.objects.bulk_create(links, batch_size=2000)
-    return len(pairs)
+    links = through.objects.filter(from_grid__jurisdiction=jurisdiction)
+    wanted = pairs | {(b, a) for a, b in pairs}
+    if set(links.values_list("from_grid_id", "to_grid_id")) == wanted:
+        return  # an unchanged re-import rewrites nothing
+    links.delete()
+    through.objects.bulk_create(
+        [through(from_grid_id=a, to_grid_id=b) for a, b in wanted], batch_size=2000
+    )
 
 
 @transaction.atomic
