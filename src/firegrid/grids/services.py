@@ -120,7 +120,9 @@ def _apply_plan(plan: ImportPlan, actor: Actor) -> ImportResult:
                 result.unchanged += int(not changed)
     grids_rebuild_paths(jurisdiction=jurisdiction)
     grids_rebuild_neighbours(jurisdiction=jurisdiction)
-    grids_bump_version()
+    if result.created or result.updated:
+        # Only a real change makes every process rebuild its spatial index.
+        grids_bump_version()
     audit_record(
         actor=actor,
         action="grids.import",

@@ -436,3 +436,12 @@ def test_the_county_office_may_import_into_its_own_jurisdiction(small_jurisdicti
 
     assert (result.created, result.updated) == (0, 1)
     assert Grid.objects.get(code="410185").name == "改名的县"
+
+
+def test_an_unchanged_reimport_leaves_the_grid_version_alone(small_jurisdiction):
+    before = current_grid_version()
+
+    result = grids_import(collection=small_collection(), actor=None)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 15)
+    assert current_grid_version() == before
