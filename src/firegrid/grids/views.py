@@ -152,13 +152,9 @@ def _detail_response(
         )
     context = {
         "grid": grid,
-        "ancestors": [g for g in selectors.grid_ancestors(grid) if scope.covers(g.path)],
+        "ancestors": selectors.grid_ancestors_in_scope(user, grid),
         "children_page": Paginator(children, CHILDREN_PER_PAGE).get_page(request.GET.get("page")),
-        "neighbours": [
-            g
-            for g in grid.neighbours.select_related("level").order_by("code")
-            if scope.covers(g.path)
-        ],
+        "neighbours": list(selectors.grid_neighbours(user, grid)),
         "active_rows": active,
         "past_rows": past,
         "manage": manage,
