@@ -82,7 +82,7 @@ class GridImportForm(forms.Form):
 
 
 class GridImportCommitForm(forms.Form):
-    """The second step: the same file content, posted back from the preview page."""
+    """The second step: the token of the checked file kept on the server."""
 
-    content = forms.CharField(widget=forms.Textarea(attrs={"hidden": True}))
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
     crs = forms.ChoiceField(choices=[(crs, crs) for crs in CRS_CHOICES], widget=forms.HiddenInput)

@@ -6,7 +6,6 @@ service errors come back as form errors with nothing saved.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +35,7 @@ from .forms import (
     GridImportCommitForm,
     GridImportForm,
 )
+from .import_drafts import import_draft_delete, import_draft_load, import_draft_save
 from .importing import ImportRejected, plan_import
 from .models import Grid
 
@@ -371,7 +371,7 @@ def grid_import(request: HttpRequest) -> HttpResponse:
     before the commit, and the commit re-checks the whole file."""
     if not _may_import(request.user):
         raise DjangoPermissionDenied
-    if request.method == "POST" and "content" in request.POST:
+    if request.method == "POST" and "token" in request.POST:
         return _import_commit(request)
     context: dict[str, Any] = {"form": GridImportForm(request.POST or None, request.FILES or None)}
     form = context["form"]
@@ -393,7 +393,10 @@ def grid_import(request: HttpRequest) -> HttpResponse:
                 warnings=result.warnings,
                 preview=_preview(plan_import(collection, crs=crs)),
                 commit_form=GridImportCommitForm(
-                    initial={"content": json.dumps(collection, ensure_ascii=False), "crs": crs}
+                    initial={
+                        "token": import_draft_save(user=request.user, collection=collection),
+                        "crs": crs,
+                    }
                 ),
             )
     status = 422 if form.errors or context.get("problems") else 200
@@ -405,21 +408,21 @@ def _import_commit(request: HttpRequest) -> HttpResponse:
     form = GridImportForm()
     context: dict[str, Any] = {"form": form}
     if not commit_form.is_valid():
-        form.add_error(None, _("The import form was incomplete; upload the file again."))
+        messages.error(request, _("The import form was incomplete; upload the file again."))
         return render(request, "grids/import.html", context, status=422)
+    token = commit_form.cleaned_data["token"]
     try:
-        collection = json.loads(commit_form.cleaned_data["content"])
+        collection = import_draft_load(user=request.user, token=token)
         selectors.grids_import_jurisdiction(request.user, collection=collection)
         result = services.grids_import(
             collection=collection, actor=request.user, crs=commit_form.cleaned_data["crs"]
         )
-    except json.JSONDecodeError:
-        form.add_error(None, _("The import form was incomplete; upload the file again."))
     except ImportRejected as rejected:
         context.update(problems=rejected.plan.errors, warnings=rejected.plan.warnings)
     except ApplicationError as exc:
-        form.add_error(None, str(exc.message))
+        messages.error(request, str(exc.message))
     else:
+        import_draft_delete(user=request.user, token=token)
         messages.success(
             request,
             _("Grids imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")

@@ -638,8 +638,9 @@ def test_import_of_a_good_file_previews_then_commits(client, small_jurisdiction,
         "County",
     )
     assert Grid.objects.count() == 15  # nothing written by the preview
-    content = preview.context["commit_form"].initial["content"]
-    commit = client.post(reverse("grids:import"), {"content": content, "crs": "wgs84"})
+    token = preview.context["commit_form"].initial["token"]
+    assert f'name="token" value="{token}"' in preview.content.decode()
+    commit = client.post(reverse("grids:import"), {"token": token, "crs": "wgs84"})
     assert commit.status_code == 302
     assert commit["Location"] == reverse("grids:map")
     assert Grid.objects.count() == 16
@@ -694,3 +695,22 @@ def test_language_switch_posts_to_set_language_and_sticks(client, small_jurisdic
     response = client.get("/grids/")
     assert response["Content-Language"] == "en"
     assert '<option value="en" selected>' in response.content.decode()
+
+
+def test_an_import_commit_with_a_token_of_another_user_or_none_writes_nothing(client, db):
+    owner = get_user_model().objects.create_superuser(username="owner", password="x-for-tests")
+    other = get_user_model().objects.create_superuser(username="other", password="x-for-tests")
+    client.force_login(owner)
+    preview = client.post(
+        reverse("grids:import"), {"file": _upload(small_collection()), "crs": "wgs84"}
+    )
+    token = preview.context["commit_form"].initial["token"]
+    client.force_login(other)
+
+    stolen = client.post(reverse("grids:import"), {"token": token, "crs": "wgs84"})
+    forged = client.post(reverse("grids:import"), {"token": "../../etc", "crs": "wgs84"})
+
+    assert (stolen.status_code, forged.status_code) == (422, 422)
+    assert "导入表单不完整，请重新上传文件。" in stolen.content.decode()
+    assert "导入表单不完整，请重新上传文件。" in forged.content.decode()
+    assert Grid.objects.count() == 0
