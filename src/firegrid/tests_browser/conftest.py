@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise refuse
 # to run in what looks like an async context.
@@ -39,3 +40,6 @@ def browser() -> Any:
             yield chromium
         finally:
             chromium.close()
+            # Django's connections are context-local (asgiref); the test body ran inside
+            # Playwright's context and opened its own, which nothing else would close.
+            connections.close_all()
