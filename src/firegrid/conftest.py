@@ -29,7 +29,9 @@ def _postgres_must_be_there_in_ci(django_db_setup: Any, django_db_blocker: Any) 
 
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path: Any, settings: Any) -> None:
+    """Each test gets empty file storage (re-assigning STORAGES resets default_storage)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES}
 
 
 def feature(

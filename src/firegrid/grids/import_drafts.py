@@ -7,12 +7,14 @@ commit does not post the whole file back (which would hit the request body limit
 
 from __future__ import annotations
 
+import datetime
 import json
 import secrets
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firegrid.core.errors import ValidationFailed
@@ -46,3 +48,22 @@ def import_draft_load(*, user: Any, token: str) -> Any:
 
 def import_draft_delete(*, user: Any, token: str) -> None:
     default_storage.delete(_path(user, token))
+
+
+def import_drafts_purge(
+    *, older_than: datetime.timedelta, now: datetime.datetime | None = None
+) -> int:
+    """Delete drafts nobody committed; run hourly by the consumer. Returns how many went."""
+    cutoff = (now or timezone.now()) - older_than
+    removed = 0
+    if not default_storage.exists(DRAFT_DIR):
+        return 0
+    user_dirs, _files = default_storage.listdir(DRAFT_DIR)
+    for user_dir in user_dirs:
+        _dirs, names = default_storage.listdir(f"{DRAFT_DIR}/{user_dir}")
+        for name in names:
+            path = f"{DRAFT_DIR}/{user_dir}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed
