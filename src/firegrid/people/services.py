@@ -73,19 +73,31 @@ def _clean_person(values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def person_create(
-    *, actor: Any, home_grid: Grid, name: str, phone: str = "", note: str = ""
+    *,
+    actor: Any,
+    home_grid: Grid,
+    name: str,
+    phone: str = "",
+    note: str = "",
+    photo: Any = None,
 ) -> Person:
+    """Register a person; with `photo`, the cleaned photo is saved in the same transaction."""
     _require_manage(actor, home_grid)
     values = _clean_person({"name": name, "phone": phone, "note": note})
     person = Person(home_grid=home_grid, **values)
     person.full_clean(exclude=["photo", "user"])
     person.save()
     audit_record(actor=actor, action="person.create", target=person, data={"name": person.name})
+    if photo:
+        person_set_photo(actor=actor, person=person, photo=photo)
     return person
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, changes: dict[str, Any]) -> Person:
+def person_update(
+    *, actor: Any, person: Person, changes: dict[str, Any], photo: Any = None
+) -> Person:
+    """Change name/phone/note; with `photo`, replace the photo in the same transaction."""
     _require_manage(actor, person.home_grid)
     values = _clean_person(changes)
     changed = [key for key, value in values.items() if getattr(person, key) != value]
@@ -94,6 +106,8 @@ def person_update(*, actor: Any, person: Person, changes: dict[str, Any]) -> Per
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
         audit_record(actor=actor, action="person.update", target=person, data={"fields": changed})
+    if photo:
+        person_set_photo(actor=actor, person=person, photo=photo)
     return person
 
 

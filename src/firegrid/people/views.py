@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -132,11 +131,6 @@ def person_photo(request: HttpRequest, person_id: int) -> FileResponse:
     return FileResponse(person.photo.open("rb"), content_type="image/jpeg")
 
 
-def _save_photo(request: HttpRequest, person: Person, photo: Any) -> None:
-    if photo:
-        services.person_set_photo(actor=request.user, person=person, photo=photo)
-
-
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -153,15 +147,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                person = services.person_create(
-                    actor=user,
-                    home_grid=data["home_grid"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    note=data["note"],
-                )
-                _save_photo(request, person, data["photo"])
+            person = services.person_create(
+                actor=user,
+                home_grid=data["home_grid"],
+                name=data["name"],
+                phone=data["phone"],
+                note=data["note"],
+                photo=data["photo"],
+            )
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -182,13 +175,12 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                services.person_update(
-                    actor=user,
-                    person=person,
-                    changes={key: data[key] for key in ("name", "phone", "note")},
-                )
-                _save_photo(request, person, data["photo"])
+            services.person_update(
+                actor=user,
+                person=person,
+                changes={key: data[key] for key in ("name", "phone", "note")},
+                photo=data["photo"],
+            )
         except ApplicationError as exc:
             person.refresh_from_db()
             form.add_error(None, str(exc.message))
