@@ -18,6 +18,8 @@ from firegrid.core.api_auth import API_AUTH
 from firegrid.core.errors import ApplicationError
 from firegrid.grids.api import router as grids_router
 from firegrid.people.api import router as people_router
+from firegrid.registry.api import router as registry_router
+from firegrid.registry.api_ledger import router as ledger_router
 
 api = NinjaAPI(
     title="FireGrid API",
@@ -88,3 +90,5 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/", grids_router)
 api.add_router("/", people_router)
+api.add_router("/", registry_router)
+api.add_router("/", ledger_router)

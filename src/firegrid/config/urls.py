@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("grids/", include("firegrid.grids.urls")),
     path("people/", include("firegrid.people.urls")),
+    path("registry/", include("firegrid.registry.urls")),
     path("admin/", admin.site.urls),
 ]

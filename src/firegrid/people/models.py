@@ -25,6 +25,12 @@ class Role(BaseModel):
         _("may edit grids, people and assignments in its subtree"), default=False
     )
     sees_phones = models.BooleanField(_("sees unmasked phone numbers"), default=False)
+    can_unmask_pii = models.BooleanField(
+        _("may reveal residents' ID numbers and phones (audited)"), default=False
+    )
+    can_edit_registry = models.BooleanField(
+        _("may add and edit places, buildings, households and fire resources"), default=False
+    )
 
     class Meta:
         verbose_name = _("role")

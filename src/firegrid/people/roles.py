@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-# code, 中文, English, sort order, may manage its subtree, sees phones, duties (中文)
+# code, 中文, English, sort order, may manage its subtree, sees phones, may unmask residents'
+# ID numbers and phones (with an audit record), may add and edit registry records, duties (中文)
 DEFAULT_ROLES: list[dict[str, Any]] = [
     {
         "code": "county_office",
@@ -13,6 +14,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 10,
         "can_manage": True,
         "sees_phones": True,
+        "can_unmask_pii": True,
+        "can_edit_registry": True,
         "duties": "统筹全区县消防安全网格化管理，维护网格和人员。",
     },
     {
@@ -22,6 +25,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 20,
         "can_manage": True,
         "sees_phones": True,
+        "can_unmask_pii": True,
+        "can_edit_registry": True,
         "duties": "对本级网格消防安全工作负总责。",
     },
     {
@@ -31,6 +36,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 30,
         "can_manage": True,
         "sees_phones": True,
+        "can_unmask_pii": True,
+        "can_edit_registry": True,
         "duties": "组织本街道（乡镇）网格巡查、隐患整改和考核。",
     },
     {
@@ -40,6 +47,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 40,
         "can_manage": False,
         "sees_phones": True,
+        "can_unmask_pii": False,
+        "can_edit_registry": False,
         "duties": "包片负责，督导所包网格的消防安全工作。",
     },
     {
@@ -49,6 +58,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 50,
         "can_manage": True,
         "sees_phones": True,
+        "can_unmask_pii": True,
+        "can_edit_registry": True,
         "duties": "管理本社区（村）网格、人员和台账。",
     },
     {
@@ -58,6 +69,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 60,
         "can_manage": False,
         "sees_phones": True,
+        "can_unmask_pii": False,
+        "can_edit_registry": True,
         "duties": "负责本网格消防安全巡查、隐患排查和信息上报。",
     },
     {
@@ -67,6 +80,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 70,
         "can_manage": False,
         "sees_phones": False,
+        "can_unmask_pii": False,
+        "can_edit_registry": True,
         "duties": "按规定频次巡查检查，登记隐患，督促整改。",
     },
     {
@@ -76,6 +91,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 80,
         "can_manage": False,
         "sees_phones": False,
+        "can_unmask_pii": False,
+        "can_edit_registry": True,
         "duties": "协助巡查，发现隐患及时上报；与搭档互为AB岗。",
     },
     {
@@ -85,6 +102,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 90,
         "can_manage": False,
         "sees_phones": False,
+        "can_unmask_pii": False,
+        "can_edit_registry": True,
         "duties": "每日巡查楼栋，劝阻楼道堆物和电动车违规停放充电。",
     },
     {
@@ -94,6 +113,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 100,
         "can_manage": False,
         "sees_phones": True,
+        "can_unmask_pii": True,
+        "can_edit_registry": True,
         "duties": "每周检查重点单位，依法处理消防违法行为。",
     },
     {
@@ -103,6 +124,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 110,
         "can_manage": False,
         "sees_phones": False,
+        "can_unmask_pii": False,
+        "can_edit_registry": True,
         "duties": "开展消防宣传培训，检查消防设施器材。",
     },
     {
@@ -112,6 +135,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 120,
         "can_manage": False,
         "sees_phones": False,
+        "can_unmask_pii": False,
+        "can_edit_registry": False,
         "duties": "参与消防宣传、巡查和初起火灾扑救。",
     },
     {
@@ -121,6 +146,8 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sort_order": 130,
         "can_manage": False,
         "sees_phones": False,
+        "can_unmask_pii": False,
+        "can_edit_registry": False,
         "duties": "监督评议网格工作成效。",
     },
 ]

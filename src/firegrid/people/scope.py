@@ -29,6 +29,8 @@ class DataScope:
     read_paths: tuple[str, ...]
     manage_paths: tuple[str, ...]
     phone_paths: tuple[str, ...]
+    pii_paths: tuple[str, ...] = ()
+    registry_paths: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -50,6 +52,14 @@ class DataScope:
 
     def sees_phone_in(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.phone_paths)
+
+    def may_edit_registry_in(self, path: str) -> bool:
+        """Whether the viewer may add or edit registry records (places, buildings…) under `path`."""
+        return self.everything or any(path.startswith(p) for p in self.registry_paths)
+
+    def may_unmask_pii_in(self, path: str) -> bool:
+        """Whether the viewer may reveal residents' ID numbers and phones under `path`."""
+        return self.everything or any(path.startswith(p) for p in self.pii_paths)
 
 
 NOTHING = DataScope(everything=False, read_paths=(), manage_paths=(), phone_paths=())
@@ -74,20 +84,32 @@ def _compute_scope(user: Any, on: datetime.date) -> DataScope:
     rows = (
         Assignment.objects.active(on)
         .filter(person__user=user)
-        .values_list("grid__path", "role__can_manage", "role__sees_phones")
+        .values_list(
+            "grid__path",
+            "role__can_manage",
+            "role__sees_phones",
+            "role__can_unmask_pii",
+            "role__can_edit_registry",
+        )
     )
-    read, manage, phones = set(), set(), set()
-    for path, can_manage, sees_phones in rows:
+    read, manage, phones, pii, registry = set(), set(), set(), set(), set()
+    for path, can_manage, sees_phones, can_unmask_pii, can_edit_registry in rows:
         read.add(path)
         if can_manage:
             manage.add(path)
         if sees_phones:
             phones.add(path)
+        if can_unmask_pii:
+            pii.add(path)
+        if can_edit_registry:
+            registry.add(path)
     return DataScope(
         everything=False,
         read_paths=_minimal(read),
         manage_paths=_minimal(manage),
         phone_paths=_minimal(phones),
+        pii_paths=_minimal(pii),
+        registry_paths=_minimal(registry),
     )
 
 

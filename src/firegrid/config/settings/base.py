@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "firegrid.core",
     "firegrid.grids",
     "firegrid.people",
+    "firegrid.registry",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,16 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Personal data (ID numbers, phones of residents) is encrypted with these Fernet keys, newest first.
+# Unset: a key derived from the secret key (fine for the demo, not for production).
+FIREGRID_PII_KEYS = env_list("FIREGRID_PII_KEYS", "")
+
+# Registry: how near two places with the same normalised name must be to be flagged duplicates.
+FIREGRID_DUPLICATE_DISTANCE_M = float(os.environ.get("FIREGRID_DUPLICATE_DISTANCE_M", "100"))
+FIREGRID_LEDGER_MAX_BYTES = int(os.environ.get("FIREGRID_LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
+# Ledgers with more rows than this are imported by the background queue, with progress.
+FIREGRID_LEDGER_SYNC_ROWS = int(os.environ.get("FIREGRID_LEDGER_SYNC_ROWS", "2000"))
 
 # Geometry validation tolerances (square metres of overlap / outside area that are ignored).
 FIREGRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("FIREGRID_OVERLAP_TOLERANCE_M2", "1.0"))

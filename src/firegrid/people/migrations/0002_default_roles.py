@@ -7,9 +7,11 @@ def load_roles(apps, schema_editor):
     from firegrid.people.roles import DEFAULT_ROLES
 
     Role = apps.get_model("people", "Role")
+    # Later migrations add role flags; this one sets only the fields the model has at this point.
+    known = {field.name for field in Role._meta.get_fields()}
     for spec in DEFAULT_ROLES:
         Role.objects.update_or_create(
-            code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"}
+            code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code" and k in known}
         )
 
 

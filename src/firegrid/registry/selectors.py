@@ -1,0 +1,238 @@
+"""Reads of the registry, always through the viewer's data scope (the grid subtree).
+
+Pages, the API and the ledger export share these, so one filter means the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from firegrid.core.errors import NotFound
+from firegrid.core.models import AuditEvent
+from firegrid.people.scope import user_scope
+
+from .models import (
+    Building,
+    ClassificationRule,
+    DuplicateCandidate,
+    FireResource,
+    Household,
+    Place,
+    PlaceType,
+    Resident,
+)
+
+
+@dataclass(frozen=True)
+class PlaceFilters:
+    """The filters of the place list, map, API and export (empty = no filter)."""
+
+    search: str = ""
+    place_type: str = ""  # a type code, or a group name (九小场所) to take the whole group
+    risk_level: str = ""
+    key_unit: bool | None = None
+    grid_id: int | None = None  # the grid and its subtree
+    status: str = "active"  # "" = every status but merged
+    has_duplicates: bool | None = None
+
+
+def _in_scope(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.filter(user_scope(user).q("grid_path"))
+
+
+def _grid_subtree(queryset: QuerySet[Any], user: Any, grid_id: int | None) -> QuerySet[Any]:
+    if grid_id is None:
+        return queryset
+    from firegrid.grids.selectors import grid_get
+
+    grid = grid_get(user, grid_id)
+    return queryset.filter(grid_path__startswith=grid.path)
+
+
+def place_queryset(user: Any) -> QuerySet[Place]:
+    return _in_scope(user, Place.objects.all()).select_related("place_type", "grid")
+
+
+def place_list(user: Any, filters: PlaceFilters | None = None) -> QuerySet[Place]:
+    filters = filters or PlaceFilters()
+    places = place_queryset(user)
+    if filters.status:
+        places = places.filter(status=filters.status)
+    else:
+        places = places.exclude(status=Place.Status.MERGED)
+    if filters.search:
+        from .services.common import normalize_key
+
+        key = normalize_key(filters.search)
+        places = places.filter(
+            Q(name__icontains=filters.search)
+            | Q(address__icontains=filters.search)
+            | Q(name_key__contains=key)
+            | Q(licence_number=filters.search.strip())
+        )
+    if filters.place_type:
+        places = places.filter(
+            Q(place_type__code=filters.place_type) | Q(place_type__group=filters.place_type)
+        )
+    if filters.risk_level:
+        places = places.filter(risk_level=filters.risk_level)
+    if filters.key_unit is not None:
+        places = places.filter(is_key_unit=filters.key_unit)
+    if filters.has_duplicates is not None:
+        flagged = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+        ids = set(flagged.values_list("place_id", flat=True)) | set(
+            flagged.values_list("other_id", flat=True)
+        )
+        places = places.filter(pk__in=ids) if filters.has_duplicates else places.exclude(pk__in=ids)
+    places = _grid_subtree(places, user, filters.grid_id)
+    return places.order_by("grid_path", "name", "id")
+
+
+def place_get(user: Any, place_id: int) -> Place:
+    place = place_queryset(user).filter(pk=place_id).first()
+    if place is None:
+        raise NotFound(_("Place not found."), code="place_not_found")
+    return place
+
+
+def place_may_edit(user: Any, place: Place) -> bool:
+    return user_scope(user).may_edit_registry_in(place.grid_path)
+
+
+def place_history(place: Place) -> QuerySet[AuditEvent]:
+    """The place's audit events, and those of records merged into it, oldest first."""
+    ids = [str(place.pk), *(str(pk) for pk in place.merged_from.values_list("pk", flat=True))]
+    return (
+        AuditEvent.objects.filter(object_type="registry.place", object_id__in=ids)
+        .select_related("actor")
+        .order_by("occurred_at", "id")
+    )
+
+
+def place_open_duplicates(user: Any, place: Place) -> list[DuplicateCandidate]:
+    """Open duplicate flags of the place whose other side the viewer may also see."""
+    scope = user_scope(user)
+    flags = DuplicateCandidate.objects.filter(
+        Q(place=place) | Q(other=place), status=DuplicateCandidate.Status.OPEN
+    ).select_related("place", "other", "place__place_type", "other__place_type")
+    return [f for f in flags if scope.covers(f.place.grid_path) and scope.covers(f.other.grid_path)]
+
+
+def duplicate_list(user: Any) -> QuerySet[DuplicateCandidate]:
+    scope = user_scope(user)
+    return (
+        DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+        .filter(scope.q("place__grid_path"), scope.q("other__grid_path"))
+        .select_related("place", "other", "place__place_type", "other__place_type")
+        .order_by("-created_at", "id")
+    )
+
+
+def place_type_list() -> QuerySet[PlaceType]:
+    return PlaceType.objects.filter(active=True).order_by("sort_order", "code")
+
+
+def rule_list() -> QuerySet[ClassificationRule]:
+    return ClassificationRule.objects.filter(active=True).prefetch_related("place_types")
+
+
+def building_list(user: Any, *, search: str = "", grid_id: int | None = None) -> QuerySet[Building]:
+    buildings = _in_scope(user, Building.objects.all()).select_related("grid")
+    if search:
+        buildings = buildings.filter(Q(name__icontains=search) | Q(address__icontains=search))
+    return _grid_subtree(buildings, user, grid_id).order_by("grid_path", "name", "id")
+
+
+def building_get(user: Any, building_id: int) -> Building:
+    building = building_list(user).filter(pk=building_id).first()
+    if building is None:
+        raise NotFound(_("Building not found."), code="building_not_found")
+    return building
+
+
+def household_list(
+    user: Any, *, building_id: int | None = None, rental: bool | None = None
+) -> QuerySet[Household]:
+    households = _in_scope(user, Household.objects.all()).select_related("building", "grid")
+    if building_id is not None:
+        households = households.filter(building_id=building_id)
+    if rental is not None:
+        households = households.filter(is_rental=rental)
+    return households
+
+
+def household_get(user: Any, household_id: int) -> Household:
+    household = household_list(user).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound(_("Household not found."), code="household_not_found")
+    return household
+
+
+VULNERABILITY_FLAGS = (
+    "lives_alone_elderly",
+    "disabled",
+    "left_behind_child",
+    "key_person",
+    "limited_mobility",
+)
+
+
+def resident_list(
+    user: Any,
+    *,
+    search: str = "",
+    flag: str = "",
+    household_id: int | None = None,
+    grid_id: int | None = None,
+) -> QuerySet[Resident]:
+    """Residents in scope. Only masked ID numbers and phones are ever read here."""
+    residents = _in_scope(user, Resident.objects.all()).select_related(
+        "household", "household__building", "grid"
+    )
+    if search:
+        residents = residents.filter(name__icontains=search)
+    if flag in VULNERABILITY_FLAGS:
+        residents = residents.filter(**{flag: True})
+    if household_id is not None:
+        residents = residents.filter(household_id=household_id)
+    return _grid_subtree(residents, user, grid_id).order_by("grid_path", "household_id", "id")
+
+
+def resident_get(user: Any, resident_id: int) -> Resident:
+    resident = resident_list(user).filter(pk=resident_id).first()
+    if resident is None:
+        raise NotFound(_("Resident not found."), code="resident_not_found")
+    return resident
+
+
+def resident_may_unmask(user: Any, resident: Resident) -> bool:
+    return user_scope(user).may_unmask_pii_in(resident.grid_path)
+
+
+def fire_resource_list(
+    user: Any, *, kind: str = "", status: str = "", grid_id: int | None = None, search: str = ""
+) -> QuerySet[FireResource]:
+    resources = _in_scope(user, FireResource.objects.all()).select_related("grid")
+    if kind:
+        resources = resources.filter(kind=kind)
+    if status:
+        resources = resources.filter(status=status)
+    if search:
+        resources = resources.filter(Q(name__icontains=search) | Q(address__icontains=search))
+    return _grid_subtree(resources, user, grid_id).order_by("grid_path", "kind", "name", "id")
+
+
+def fire_resource_get(user: Any, resource_id: int) -> FireResource:
+    resource = (
+        fire_resource_list(user)
+        .prefetch_related("equipment", "members")
+        .filter(pk=resource_id)
+        .first()
+    )
+    if resource is None:
+        raise NotFound(_("Fire resource not found."), code="fire_resource_not_found")
+    return resource

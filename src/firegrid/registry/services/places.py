@@ -1,0 +1,353 @@
+"""Writes of places (场所/单位): create, edit, move, set the grid or the classification by hand.
+
+Every write checks the actor's right, runs in one transaction and leaves an audit record whose
+`data` is the place's history: the changed fields with old and new values, and grid moves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from firegrid.core.audit import audit_record
+from firegrid.core.errors import ValidationFailed
+from firegrid.grids.models import Grid
+
+from ..classification import active_rules, classify, effective
+from ..models import Place, PlaceType, RiskLevel
+from .common import locate_point, normalize_key, normalize_phone_field, require_edit
+from .duplicates import place_flag_duplicates
+
+TEXT_FIELDS = {
+    "name": 200,
+    "address": 300,
+    "licence_number": 50,
+    "responsible_name": 50,
+    "manager_name": 50,
+    "note": 300,
+}
+PHONE_FIELDS = ("responsible_phone", "manager_phone", "phone")
+INT_FIELDS = ("floors", "beds", "rooms", "occupants")
+FLOAT_FIELDS = ("floor_area_m2", "height_m")
+PLACE_FIELDS = (*TEXT_FIELDS, *PHONE_FIELDS, *INT_FIELDS, *FLOAT_FIELDS, "place_type", "status")
+CLASSIFIED_FIELDS = ("risk_level", "is_key_unit", "is_high_risk_unit")
+# Fields that feed the classification rules: changing one re-classifies the place.
+RULE_INPUTS = ("place_type", *INT_FIELDS, *FLOAT_FIELDS)
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationFailed:
+    return ValidationFailed(message, code=code, details={"field": field})
+
+
+def _clean_number(field: str, value: Any, *, integer: bool) -> int | float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value) if integer else float(value)
+    except (TypeError, ValueError) as exc:
+        raise _invalid(
+            field, _("%(field)s must be a number.") % {"field": field}, "number_invalid"
+        ) from exc
+    if number < 0 or number > 10_000_000:
+        raise _invalid(
+            field, _("%(field)s is out of range.") % {"field": field}, "number_out_of_range"
+        )
+    return number
+
+
+def _clean_type(value: Any) -> PlaceType:
+    if isinstance(value, PlaceType):
+        return value
+    place_type = PlaceType.objects.filter(code=str(value or ""), active=True).first()
+    if place_type is None:
+        raise _invalid(
+            "place_type",
+            _("Unknown place type %(type)s.") % {"type": repr(value)},
+            "place_type_unknown",
+        )
+    return place_type
+
+
+def clean_place_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise the editable fields given (the ledger import uses it per row)."""
+    unknown = set(values) - set(PLACE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            code="fields_unknown",
+        )
+    clean: dict[str, Any] = {}
+    for field, value in values.items():
+        if field in TEXT_FIELDS:
+            text = " ".join(str(value or "").split())
+            if len(text) > TEXT_FIELDS[field]:
+                raise _invalid(
+                    field,
+                    _("%(field)s is longer than %(max)s characters.")
+                    % {"field": field, "max": TEXT_FIELDS[field]},
+                    "text_too_long",
+                )
+            clean[field] = text
+        elif field in PHONE_FIELDS:
+            clean[field] = normalize_phone_field(str(value or ""), field=field)
+        elif field in INT_FIELDS or field in FLOAT_FIELDS:
+            clean[field] = _clean_number(field, value, integer=field in INT_FIELDS)
+        elif field == "place_type":
+            clean[field] = _clean_type(value)
+        elif field == "status":
+            if value not in Place.Status.values or value == Place.Status.MERGED:
+                raise _invalid(field, _("Unknown status."), "status_invalid")
+            clean[field] = value
+    if "name" in clean and not clean["name"]:
+        raise _invalid("name", _("The name must not be empty."), "name_required")
+    return clean
+
+
+def _history_value(value: Any) -> Any:
+    if isinstance(value, PlaceType):
+        return value.code
+    return value
+
+
+def _classify(place: Place) -> None:
+    computed = classify(
+        type_id=place.place_type_id,
+        default_risk=place.place_type.default_risk,
+        values={field: getattr(place, field) for field in (*INT_FIELDS, *FLOAT_FIELDS)},
+        rules=active_rules(),
+    )
+    place.classification = computed
+    for field, value in effective(computed, place.overrides).items():
+        setattr(place, field, value)
+
+
+@transaction.atomic
+def place_create(
+    *,
+    actor: Any,
+    values: dict[str, Any],
+    lon: float,
+    lat: float,
+    crs: str = "wgs84",
+    grid: Grid | None = None,
+    grid_reason: str = "",
+) -> Place:
+    """Register a place at a point; its grid is the leaf grid owning the point.
+
+    Passing `grid` sets the grid by hand (a `grid_reason` is required); the place is then flagged
+    `grid_manual`. Likely duplicates are flagged, not refused: the office decides.
+    """
+    clean = clean_place_values(values)
+    for required in ("name", "place_type"):
+        if required not in clean:
+            raise _invalid(
+                required, _("%(field)s is required.") % {"field": required}, "field_required"
+            )
+    located = locate_point(lon=lon, lat=lat, crs=crs)
+    target = located.grid
+    if grid is not None and grid.pk != located.grid.pk:
+        target = _manual_grid(grid, grid_reason)
+    require_edit(actor, target)
+    place = Place(
+        lon=located.lon,
+        lat=located.lat,
+        grid=target,
+        grid_path=target.path,
+        grid_manual=target.pk != located.grid.pk,
+        grid_manual_reason=grid_reason.strip() if target.pk != located.grid.pk else "",
+        **clean,
+    )
+    place.name_key = normalize_key(place.name)
+    place.address_key = normalize_key(place.address)
+    _classify(place)
+    place.save()
+    audit_record(
+        actor=actor,
+        action="place.create",
+        target=place,
+        data={
+            "name": place.name,
+            "grid": target.code,
+            "grid_manual": place.grid_manual,
+            "classification": _classification_summary(place),
+        },
+    )
+    place_flag_duplicates(place=place)
+    return place
+
+
+def _manual_grid(grid: Grid, reason: str) -> Grid:
+    if not reason.strip():
+        raise _invalid(
+            "grid",
+            _("Setting the grid by hand needs a reason."),
+            "grid_reason_required",
+        )
+    if grid.children.exists():
+        raise _invalid(
+            "grid",
+            _("A place belongs to a leaf grid, not to %(grid)s.") % {"grid": grid.name},
+            "grid_not_leaf",
+        )
+    return grid
+
+
+def _classification_summary(place: Place) -> dict[str, Any]:
+    return {
+        **{field: getattr(place, field) for field in CLASSIFIED_FIELDS},
+        "rules": [rule["code"] for rule in place.classification.get("fired", [])],
+    }
+
+
+@transaction.atomic
+def place_update(
+    *,
+    actor: Any,
+    place: Place,
+    changes: dict[str, Any],
+    point: tuple[float, float, str] | None = None,
+) -> Place:
+    """Edit fields and/or move the point (lon, lat, crs). A move into another grid re-assigns
+    the place (unless its grid was set by hand) and the move is written to its history."""
+    place = Place.objects.select_for_update().select_related("place_type", "grid").get(pk=place.pk)
+    require_edit(actor, place.grid)
+    if place.status == Place.Status.MERGED:
+        raise ValidationFailed(
+            _("This record was merged into another; edit that one."), code="place_merged"
+        )
+    clean = clean_place_values(changes)
+    history: dict[str, Any] = {}
+    for field, value in clean.items():
+        old = getattr(place, field)
+        if old != value:
+            history[field] = [_history_value(old), _history_value(value)]
+            setattr(place, field, value)
+    if point is not None:
+        history.update(_move(actor, place, *point))
+    if not history:
+        return place
+    place.name_key = normalize_key(place.name)
+    place.address_key = normalize_key(place.address)
+    before = _classification_summary(place)
+    if any(field in history for field in RULE_INPUTS):
+        _classify(place)
+    after = _classification_summary(place)
+    if before != after:
+        history["classification"] = [before, after]
+    place.save()
+    audit_record(actor=actor, action="place.update", target=place, data={"changes": history})
+    if {"name", "address", "licence_number", "lon"} & set(history):
+        place_flag_duplicates(place=place)
+    return place
+
+
+def _move(actor: Any, place: Place, lon: float, lat: float, crs: str) -> dict[str, Any]:
+    located = locate_point(lon=lon, lat=lat, crs=crs)
+    history: dict[str, Any] = {}
+    if (place.lon, place.lat) != (located.lon, located.lat):
+        history["lon"] = [place.lon, located.lon]
+        history["lat"] = [place.lat, located.lat]
+        place.lon, place.lat = located.lon, located.lat
+    if not place.grid_manual and located.grid.pk != place.grid_id:
+        require_edit(actor, located.grid)
+        history["grid"] = [place.grid.code, located.grid.code]
+        place.grid = located.grid
+        place.grid_path = located.grid.path
+    return history
+
+
+@transaction.atomic
+def place_set_grid(*, actor: Any, place: Place, grid: Grid | None, reason: str = "") -> Place:
+    """Set the grid by hand (with a reason), or with `grid=None` go back to the point's grid."""
+    place = Place.objects.select_for_update().select_related("grid").get(pk=place.pk)
+    require_edit(actor, place.grid)
+    if grid is None:
+        if place.lon is None or place.lat is None:
+            raise _invalid("grid", _("This place has no point to locate."), "point_missing")
+        target = locate_point(lon=place.lon, lat=place.lat, crs="wgs84").grid
+        manual, reason = False, ""
+    else:
+        target = _manual_grid(grid, reason)
+        manual = True
+    require_edit(actor, target)
+    history = {
+        "grid": [place.grid.code, target.code],
+        "grid_manual": [place.grid_manual, manual],
+        "grid_manual_reason": [place.grid_manual_reason, reason.strip()],
+    }
+    place.grid, place.grid_path = target, target.path
+    place.grid_manual, place.grid_manual_reason = manual, reason.strip()
+    place.save(
+        update_fields=["grid", "grid_path", "grid_manual", "grid_manual_reason", "updated_at"]
+    )
+    audit_record(actor=actor, action="place.set_grid", target=place, data={"changes": history})
+    return place
+
+
+@transaction.atomic
+def place_set_classification(
+    *, actor: Any, place: Place, overrides: dict[str, Any], reason: str
+) -> Place:
+    """Override risk level / key unit / 火灾高危 by hand; an empty dict goes back to the rules."""
+    place = Place.objects.select_for_update().select_related("grid").get(pk=place.pk)
+    require_edit(actor, place.grid)
+    unknown = set(overrides) - set(CLASSIFIED_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            code="fields_unknown",
+        )
+    if "risk_level" in overrides and overrides["risk_level"] not in RiskLevel.values:
+        raise _invalid("risk_level", _("Unknown risk level."), "risk_level_invalid")
+    if overrides and not reason.strip():
+        raise _invalid(
+            "override_reason",
+            _("A manual classification needs a reason."),
+            "override_reason_required",
+        )
+    before = _classification_summary(place)
+    place.overrides = {key: overrides[key] for key in CLASSIFIED_FIELDS if key in overrides}
+    place.override_reason = reason.strip() if overrides else ""
+    for field, value in effective(place.classification, place.overrides).items():
+        setattr(place, field, value)
+    place.save(update_fields=[*CLASSIFIED_FIELDS, "overrides", "override_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="place.set_classification",
+        target=place,
+        data={
+            "changes": {"classification": [before, _classification_summary(place)]},
+            "overrides": place.overrides,
+            "reason": place.override_reason,
+        },
+    )
+    return place
+
+
+@transaction.atomic
+def places_reclassify(*, actor: Any) -> int:
+    """Apply the current rules to every place (after an office edits the rules); returns how
+    many changed. Overrides stay."""
+    rules = active_rules()
+    changed = 0
+    for place in Place.objects.select_related("place_type").iterator(chunk_size=2000):
+        computed = classify(
+            type_id=place.place_type_id,
+            default_risk=place.place_type.default_risk,
+            values={field: getattr(place, field) for field in (*INT_FIELDS, *FLOAT_FIELDS)},
+            rules=rules,
+        )
+        values = effective(computed, place.overrides)
+        if computed == place.classification and all(
+            getattr(place, k) == v for k, v in values.items()
+        ):
+            continue
+        place.classification = computed
+        for field, value in values.items():
+            setattr(place, field, value)
+        place.save(update_fields=[*CLASSIFIED_FIELDS, "classification", "updated_at"])
+        changed += 1
+    audit_record(actor=actor, action="places.reclassify", data={"changed": changed})
+    return changed
