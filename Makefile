@@ -52,6 +52,7 @@ test-postgres: install
 bench: install
 	$(BIN)/python benchmarks/bench_locate.py
 	$(BIN)/python benchmarks/bench_import_grids.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

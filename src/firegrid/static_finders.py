@@ -34,3 +34,24 @@ class LeafletFinder(FileSystemFinder):
 
     def check(self, **kwargs: Any) -> list[Any]:
         return []
+
+
+MARKERCLUSTER_PREFIX = "leaflet-markercluster"
+
+
+def markercluster_dir() -> str:
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    return str(markercluster.BASE_DIR)
+
+
+class MarkerClusterFinder(LeafletFinder):
+    """Leaflet.markercluster from `xstatic-leaflet-markercluster`, as `leaflet-markercluster/`."""
+
+    def __init__(self, app_names: Any = None, *args: Any, **kwargs: Any) -> None:
+        root = markercluster_dir()
+        self.locations = [(MARKERCLUSTER_PREFIX, root)]
+        storage = FileSystemStorage(location=root)
+        storage.prefix = MARKERCLUSTER_PREFIX  # type: ignore[attr-defined]
+        self.storages = {root: storage}
+        super(FileSystemFinder, self).__init__(*args, **kwargs)

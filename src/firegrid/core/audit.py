@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import AuditEvent, SystemState
+from .models import AuditEvent, SystemState, audit_hash
 
 GENESIS_HASH = "0" * 64
 CHAIN_LOCK_KEY = "audit.chain"
@@ -40,6 +40,70 @@ def audit_record(
         event.hash = event.compute_hash()
         event.save()
         return event
+
+
+def audit_record_many(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    events: list[tuple[str, models.Model | tuple[str, str] | None, dict[str, Any]]],
+) -> int:
+    """Append many events (action, target, data) under one chain lock, in one bulk insert.
+
+    `target` is a model instance, or ("app.model", "id") when the caller built no instance.
+
+    For bulk writes such as a ledger import, where one `audit_record` per row (a lock, a read
+    and an insert each) would dominate. The chain is built in memory in the order given, with
+    ids reserved in that order, so `audit_verify` walks it as if written one by one.
+    """
+    if not events:
+        return 0
+    from .bulk import insert_rows, reserve_ids
+
+    with transaction.atomic():
+        SystemState.objects.get_or_create(key=CHAIN_LOCK_KEY)
+        SystemState.objects.select_for_update().get(key=CHAIN_LOCK_KEY)
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        prev = prev or GENESIS_HASH
+        now = timezone.now()
+        stamp = now.isoformat()
+        actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+        ids = reserve_ids(AuditEvent, len(events))
+        rows = []
+        for pk, (action, target, data) in zip(ids, events, strict=True):
+            if isinstance(target, tuple):  # (label, id) when no model instance was built
+                object_type, object_id = target
+            else:
+                object_type = target._meta.label_lower if target is not None else ""
+                object_id = str(target.pk) if target is not None else ""
+            digest = audit_hash(
+                occurred_at=stamp,
+                actor_id=actor_id,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                data=data or {},
+                prev_hash=prev,
+            )
+            rows.append(
+                (pk, now, actor_id, action, object_type, object_id, data or {}, prev, digest)
+            )
+            prev = digest
+        insert_rows(
+            AuditEvent,
+            [
+                "id",
+                "occurred_at",
+                "actor_id",
+                "action",
+                "object_type",
+                "object_id",
+                "data",
+                "prev_hash",
+                "hash",
+            ],
+            rows,
+        )
+        return len(rows)
 
 
 @dataclass(frozen=True)

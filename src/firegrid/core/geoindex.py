@@ -126,8 +126,11 @@ def _bucket(values: FloatArray, finite: npt.NDArray[np.bool_], buckets: int) -> 
     if not finite.any():
         return keys
     lo, hi = float(values[finite].min()), float(values[finite].max())
-    scale = buckets / (hi - lo) if hi > lo else 0.0
-    scaled = ((values[finite] - lo) * scale).astype(np.int64)
+    if hi <= lo:
+        return keys
+    # Halved so that even a range of ±1e308 (hypothesis finds those) cannot overflow to inf.
+    fraction = (values[finite] * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5)
+    scaled = (fraction * buckets).astype(np.int64)
     keys[finite] = np.minimum(scaled, buckets - 1)
     return keys
 

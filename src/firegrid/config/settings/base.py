@@ -145,6 +145,8 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     # Leaflet from the xstatic-leaflet wheel, served under /static/leaflet/ (no CDN).
     "firegrid.static_finders.LeafletFinder",
+    # Leaflet.markercluster (xstatic-leaflet-markercluster), under /static/leaflet-markercluster/.
+    "firegrid.static_finders.MarkerClusterFinder",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("FIREGRID_MEDIA_ROOT", VAR_DIR / "media"))
@@ -220,6 +222,13 @@ FIREGRID_PII_KEYS = env_list("FIREGRID_PII_KEYS", "")
 
 # Registry: how near two places with the same normalised name must be to be flagged duplicates.
 FIREGRID_DUPLICATE_DISTANCE_M = float(os.environ.get("FIREGRID_DUPLICATE_DISTANCE_M", "100"))
+# The citizen report page a placard's QR code opens (`?place=<id>` is appended); a relative URL is
+# made absolute with the request's host. The page itself arrives with the citizen-report issue.
+FIREGRID_PUBLIC_REPORT_URL = os.environ.get("FIREGRID_PUBLIC_REPORT_URL", "/report/")
+# Fire-safety reminders printed on placards, "|"-separated; empty = the built-in list.
+FIREGRID_PLACARD_REMINDERS = [
+    line for line in os.environ.get("FIREGRID_PLACARD_REMINDERS", "").split("|") if line.strip()
+]
 FIREGRID_LEDGER_MAX_BYTES = int(os.environ.get("FIREGRID_LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
 # Ledgers with more rows than this are imported by the background queue, with progress.
 FIREGRID_LEDGER_SYNC_ROWS = int(os.environ.get("FIREGRID_LEDGER_SYNC_ROWS", "2000"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -30,6 +30,9 @@ from .people import (
     DemoPerson,
     demo_people,
 )
+
+if TYPE_CHECKING:
+    from firegrid.registry.demo import RegistryDemoResult
 
 DEFAULT_PASSWORD = "firegrid-demo"  # noqa: S105 - the documented password of a local demo
 # Stored grid fields compared with a feature, in the order of `_feature_values`.
@@ -57,6 +60,7 @@ class DemoLoadResult:
     users_created: int
     passwords_reset: int
     logins: list[DemoLogin]
+    registry: RegistryDemoResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -66,6 +70,7 @@ class DemoLoadResult:
             or self.assignments_created
             or self.users_created
             or self.passwords_reset
+            or (self.registry is not None and self.registry.changed)
         )
 
 
@@ -91,6 +96,9 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
     persons, new_people = _load_persons(plan.persons, grids, actor)
     _link_logins(plan.logins, persons, users, actor)
     new_assignments = _load_assignments(plan.assignments, persons, grids, actor)
+    from firegrid.registry.demo import registry_demo_load  # the registry app builds on the grids
+
+    registry = registry_demo_load(actor=actor)
     return DemoLoadResult(
         levels=levels,
         imported=needs_import,
@@ -102,6 +110,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
         users_created=users_created,
         passwords_reset=passwords_reset,
         logins=plan.logins,
+        registry=registry,
     )
 
 

@@ -7,11 +7,18 @@ since two branches of one chain can share a name.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from firegrid.core.audit import audit_record
+from firegrid.core.errors import ValidationFailed
 
 from ..models import DuplicateCandidate, Place
+from .common import require_edit
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -70,3 +77,38 @@ def place_flag_duplicates(*, place: Place) -> int:
                 candidate.save(update_fields=["reasons", "distance_m", "updated_at"])
         count += candidate.status == DuplicateCandidate.Status.OPEN
     return count
+
+
+@transaction.atomic
+def duplicate_dismiss(
+    *, actor: Any, candidate: DuplicateCandidate, reason: str = ""
+) -> DuplicateCandidate:
+    """Mark a flagged pair as not a duplicate; the pair is not flagged again."""
+    candidate = (
+        DuplicateCandidate.objects.select_for_update()
+        .select_related("place__grid", "other__grid")
+        .get(pk=candidate.pk)
+    )
+    require_edit(actor, candidate.place.grid)
+    require_edit(actor, candidate.other.grid)
+    if candidate.status != DuplicateCandidate.Status.OPEN:
+        raise ValidationFailed(
+            _("This possible duplicate was already handled (%(status)s).")
+            % {"status": candidate.get_status_display()},
+            code="duplicate_not_open",
+            details={"field": "status"},
+        )
+    candidate.status = DuplicateCandidate.Status.DISMISSED
+    candidate.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="duplicate.dismiss",
+        target=candidate,
+        data={
+            "place": candidate.place_id,
+            "other": candidate.other_id,
+            "reason": " ".join(reason.split())[:200],
+            "changes": {"status": [DuplicateCandidate.Status.OPEN, candidate.status]},
+        },
+    )
+    return candidate

@@ -47,6 +47,12 @@ class Command(BaseCommand):
             f"{result.assignments_total} in the demo"
         )
         out(f"logins: {result.users_created} created, {result.passwords_reset} password(s) reset")
+        if result.registry is not None:
+            counts = ", ".join(
+                f"{result.registry.created[name]}/{total} {name.replace('_', ' ')}"
+                for name, total in result.registry.totals.items()
+            )
+            out(f"registry: created {counts}")
         verdict = "demo loaded" if result.changed else "demo already loaded; nothing changed"
         out(self.style.SUCCESS(f"{verdict} in {seconds:.1f} s"))
         out("")

@@ -1,0 +1,349 @@
+/* Registry maps (底数清): the place map with clustered markers, the point picker of the place
+   form ("use my location" or tap the map) and the small maps of detail pages.
+
+   Points from the server are WGS-84. With GCJ-02 tiles (AMap, Tencent) they are shifted to
+   GCJ-02 for display, and a point tapped on such a map is sent back as `crs=gcj02` for the
+   server to convert. The browser's geolocation is WGS-84 and is sent as `crs=wgs84`.
+   No inline scripts (CSP): labels come from the #registry-labels JSON block. */
+(function () {
+  "use strict";
+
+  // ---------------------------------------------------------------- datum conversion
+  // WGS-84 → GCJ-02 (the published "Mars coordinates" formula, as in map.js).
+  var A = 6378245.0;
+  var EE = 0.00669342162296594323;
+  function outOfChina(lon, lat) {
+    return lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271;
+  }
+  function tLat(x, y) {
+    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+    return r;
+  }
+  function tLon(x, y) {
+    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+    return r;
+  }
+  function wgsToGcj(lon, lat) {
+    if (outOfChina(lon, lat)) { return [lon, lat]; }
+    var dLat = tLat(lon - 105.0, lat - 35.0);
+    var dLon = tLon(lon - 105.0, lat - 35.0);
+    var radLat = lat / 180.0 * Math.PI;
+    var magic = Math.sin(radLat);
+    magic = 1 - EE * magic * magic;
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((A * (1 - EE)) / (magic * sqrtMagic) * Math.PI);
+    dLon = (dLon * 180.0) / (A / sqrtMagic * Math.cos(radLat) * Math.PI);
+    return [lon + dLon, lat + dLat];
+  }
+  // GCJ-02 → WGS-84 by iteration (only to draw a typed GCJ-02 point on a WGS-84 map).
+  function gcjToWgs(lon, lat) {
+    var w = [lon, lat];
+    for (var i = 0; i < 6; i += 1) {
+      var g = wgsToGcj(w[0], w[1]);
+      w = [w[0] - (g[0] - lon), w[1] - (g[1] - lat)];
+    }
+    return w;
+  }
+  // A WGS-84 [lon, lat] as a Leaflet LatLng on a map whose tiles are in `tileCrs`.
+  function toMap(lonlat, tileCrs) {
+    var p = tileCrs === "gcj02" ? wgsToGcj(lonlat[0], lonlat[1]) : lonlat;
+    return L.latLng(p[1], p[0]);
+  }
+  function coordsToLatLngFor(tileCrs) {
+    return function (c) { return toMap([c[0], c[1]], tileCrs); };
+  }
+
+  // ---------------------------------------------------------------- shared helpers
+  function readJson(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  var labels = {};
+
+  function baseMap(el, options) {
+    var hasTiles = !!el.dataset.tileUrl;
+    var map = L.map(el, Object.assign({ attributionControl: hasTiles, zoomSnap: 0.25 }, options || {}));
+    if (hasTiles) {
+      L.tileLayer(el.dataset.tileUrl, {
+        attribution: el.dataset.tileAttribution || "",
+        maxZoom: 19,
+      }).addTo(map);
+    } else {
+      el.classList.add("map-no-tiles");
+    }
+    map.setView([35.0, 105.0], 4);
+    return map;
+  }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
+  }
+
+  function gridLayer(collection, tileCrs) {
+    return L.geoJSON(collection, {
+      style: function (f) {
+        var color = (f.properties && f.properties.color) || "#d9480f";
+        return { color: color, weight: 2, fillColor: color, fillOpacity: 0.06, interactive: false };
+      },
+      coordsToLatLng: coordsToLatLngFor(tileCrs),
+    });
+  }
+
+  function placeIcon(p) {
+    return L.divIcon({
+      className: "place-marker risk-" + (p.risk || "low") + (p.key_unit ? " key-unit" : ""),
+      html: p.key_unit ? "★" : "",
+      iconSize: [18, 18],
+      iconAnchor: [9, 9],
+      popupAnchor: [0, -8],
+    });
+  }
+
+  function popupContent(p, detailUrl) {
+    var box = document.createElement("div");
+    box.className = "place-popup";
+    var title = document.createElement("strong");
+    title.textContent = p.name;
+    box.appendChild(title);
+    var dl = document.createElement("dl");
+    [[labels.type, p.type], [labels.risk, p.risk_label], [labels.grid, p.grid_name]].forEach(function (pair) {
+      var dt = document.createElement("dt");
+      dt.textContent = pair[0] || "";
+      var dd = document.createElement("dd");
+      dd.textContent = pair[1] || "—";
+      dl.appendChild(dt);
+      dl.appendChild(dd);
+    });
+    if (p.key_unit) {
+      var dt = document.createElement("dt");
+      dt.textContent = labels.key_unit || "";
+      var dd = document.createElement("dd");
+      dd.textContent = "★";
+      dl.appendChild(dt);
+      dl.appendChild(dd);
+    }
+    box.appendChild(dl);
+    var a = document.createElement("a");
+    a.href = detailUrl.replace(/\/0\/$/, "/" + p.id + "/");
+    a.textContent = labels.details || "→";
+    a.className = "popup-detail";
+    box.appendChild(a);
+    return box;
+  }
+
+  // ---------------------------------------------------------------- the place map
+  function initPlaceMap(el) {
+    var tileCrs = el.dataset.tileCrs;
+    var map = baseMap(el, { maxZoom: 19 });
+    var grids = L.featureGroup().addTo(map);
+    var clusters = L.markerClusterGroup({ maxClusterRadius: 50, showCoverageOnHover: false, chunkedLoading: true });
+    map.addLayer(clusters);
+    var form = document.getElementById("place-filters");
+    var count = document.getElementById("place-count");
+    var cap = document.getElementById("place-cap");
+    var errorBox = document.getElementById("map-error");
+    var listLink = document.getElementById("list-link");
+    var markers = {};
+    var params = new URLSearchParams(window.location.search);
+    var focus = params.get("focus");
+    var gridsLoaded = false;
+
+    function failed(error) {
+      el.dataset.state = "error";
+      if (errorBox) { errorBox.hidden = false; }
+      if (window.console) { console.error("FireGrid registry map:", error); }
+    }
+    function query() {
+      var data = form ? new URLSearchParams(new FormData(form)) : new URLSearchParams();
+      Array.from(data.keys()).forEach(function (key) { if (!data.get(key)) { data.delete(key); } });
+      return data.toString();
+    }
+    function openFocus() {
+      var marker = focus && markers[focus];
+      if (!marker) { return; }
+      map.setView(marker.getLatLng(), 16, { animate: false });
+      clusters.zoomToShowLayer(marker, function () {
+        marker.openPopup();
+        el.dataset.focused = focus;
+      });
+    }
+    function load() {
+      el.dataset.state = "loading";
+      var qs = query();
+      var url = el.dataset.placesUrl + (qs ? "?" + qs : "");
+      if (listLink) { listLink.href = el.dataset.listUrl + (qs ? "?" + qs : ""); }
+      return fetchJson(url).then(function (collection) {
+        clusters.clearLayers();
+        markers = {};
+        var layers = collection.features.map(function (f) {
+          var p = f.properties;
+          var marker = L.marker(toMap(f.geometry.coordinates, tileCrs), {
+            icon: placeIcon(p),
+            title: p.name,
+            alt: p.name,
+          });
+          marker.bindPopup(function () { return popupContent(p, el.dataset.detailUrl); });
+          markers[String(p.id)] = marker;
+          return marker;
+        });
+        clusters.addLayers(layers);
+        var n = collection.features.length;
+        if (count) { count.textContent = n ? (labels.count || "%s").replace("%s", String(n)) : (labels.none || ""); }
+        if (cap) {
+          cap.hidden = !collection.capped;
+          cap.textContent = collection.message || "";
+        }
+        if (n && !focus) {
+          var bounds = clusters.getBounds();
+          if (bounds.isValid()) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 }); }
+        } else if (!n && gridsLoaded && grids.getBounds().isValid()) {
+          map.fitBounds(grids.getBounds(), { padding: [16, 16] });
+        }
+        el.dataset.placeCount = String(n);
+        el.dataset.state = "ready";
+        openFocus();
+      }).catch(failed);
+    }
+
+    // The viewer's grids: their scope roots, and with a single root its children too.
+    fetchJson(el.dataset.gridsUrl).then(function (collection) {
+      gridLayer(collection, tileCrs).addTo(grids);
+      gridsLoaded = true;
+      if (collection.features.length !== 1) { return null; }
+      var url = el.dataset.gridsUrl + "?parent=" + encodeURIComponent(collection.features[0].properties.id);
+      return fetchJson(url).then(function (children) {
+        gridLayer(children, tileCrs).setStyle({ weight: 1, fillOpacity: 0 }).addTo(grids);
+      });
+    }).catch(failed).then(load);
+
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var qs = query();
+        window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
+        focus = null;
+        load();
+      });
+      form.addEventListener("change", function () { form.requestSubmit(); });
+    }
+  }
+
+  // ---------------------------------------------------------------- the point picker
+  function initPicker(el) {
+    var tileCrs = el.dataset.tileCrs;
+    var mapCrs = tileCrs === "gcj02" ? "gcj02" : "wgs84";
+    var map = baseMap(el);
+    var lon = document.getElementById("id_lon");
+    var lat = document.getElementById("id_lat");
+    var crs = document.getElementById("id_crs");
+    var status = document.getElementById("point-status");
+    var button = document.getElementById("use-location");
+    var marker = null;
+
+    function say(text, isError) {
+      if (!status) { return; }
+      status.textContent = text;
+      status.classList.toggle("field-error", !!isError);
+    }
+    function show(latlng, zoom) {
+      if (marker) { marker.setLatLng(latlng); } else {
+        marker = L.marker(latlng, { icon: placeIcon({ risk: "new" }), title: "" }).addTo(map);
+      }
+      map.setView(latlng, Math.max(map.getZoom(), zoom || 16));
+      el.dataset.hasPoint = "1";
+    }
+    function set(lonValue, latValue, crsValue) {
+      lon.value = lonValue.toFixed(7);
+      lat.value = latValue.toFixed(7);
+      if (crs) { crs.value = crsValue; }
+    }
+    // The typed/returned point (in the form's crs) as a LatLng on this map.
+    function formLatLng() {
+      var x = parseFloat(lon.value);
+      var y = parseFloat(lat.value);
+      if (isNaN(x) || isNaN(y)) { return null; }
+      var datum = crs ? crs.value : "wgs84";
+      var wgs = datum === "gcj02" ? gcjToWgs(x, y) : [x, y];
+      return toMap(wgs, tileCrs);
+    }
+
+    map.on("click", function (event) {
+      var ll = event.latlng;
+      set(ll.lng, ll.lat, mapCrs);
+      show(ll);
+      say(labels.picked || "");
+    });
+    [lon, lat, crs].forEach(function (input) {
+      if (!input) { return; }
+      input.addEventListener("change", function () {
+        var ll = formLatLng();
+        if (ll) { show(ll); }
+      });
+    });
+    if (button) {
+      button.addEventListener("click", function () {
+        if (!navigator.geolocation) { say(labels.geo_missing || "", true); return; }
+        say(labels.locating || "");
+        button.disabled = true;
+        navigator.geolocation.getCurrentPosition(function (position) {
+          button.disabled = false;
+          var c = position.coords;
+          set(c.longitude, c.latitude, "wgs84");
+          show(toMap([c.longitude, c.latitude], tileCrs), 17);
+          say((labels.located || "").replace("%s", String(Math.round(c.accuracy || 0))));
+          el.dataset.located = "1";
+        }, function () {
+          button.disabled = false;
+          say(labels.geo_denied || "", true);
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    }
+
+    var start = formLatLng();
+    fetchJson(el.dataset.gridsUrl).then(function (collection) {
+      var layer = gridLayer(collection, tileCrs).addTo(map);
+      if (!start && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [8, 8] }); }
+      el.dataset.state = "ready";
+    }).catch(function (error) {
+      el.dataset.state = "error";
+      if (window.console) { console.error("FireGrid picker:", error); }
+    });
+    if (start) { show(start, 16); }
+  }
+
+  // ---------------------------------------------------------------- small point maps
+  function initPointMap(el) {
+    var data = readJson(el.dataset.mapSource);
+    if (!data || !data.point) { return; }
+    var map = baseMap(el, { scrollWheelZoom: false });
+    var ll = toMap(data.point, el.dataset.tileCrs);
+    L.marker(ll, { icon: placeIcon({ risk: data.risk || "low" }) }).addTo(map);
+    map.setView(ll, 16);
+    el.dataset.state = "ready";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof L === "undefined") { return; }
+    labels = readJson("registry-labels") || {};
+    // Filters start folded on a phone (the map matters more there) and open on a wide screen.
+    var filters = document.getElementById("map-filters");
+    if (filters && window.matchMedia && window.matchMedia("(min-width: 760px)").matches) {
+      filters.open = true;
+    }
+    var main = document.getElementById("place-map");
+    if (main && L.markerClusterGroup) { initPlaceMap(main); }
+    var picker = document.getElementById("picker-map");
+    if (picker) { initPicker(picker); }
+    document.querySelectorAll("[data-place-point]").forEach(initPointMap);
+  });
+})();
