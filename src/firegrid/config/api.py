@@ -18,8 +18,8 @@ from firegrid.core.api_auth import API_AUTH
 from firegrid.core.errors import ApplicationError
 from firegrid.grids.api import router as grids_router
 from firegrid.people.api import router as people_router
+from firegrid.registry.api import ledger_router
 from firegrid.registry.api import router as registry_router
-from firegrid.registry.api_ledger import router as ledger_router
 
 api = NinjaAPI(
     title="FireGrid API",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_ledger
+from .views import ledger as views_ledger
 
 urlpatterns: list = [
     path("import/", views_ledger.ledger_import, name="ledger_import"),

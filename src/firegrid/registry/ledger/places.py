@@ -39,6 +39,7 @@ from ..services.places import (
     INT_FIELDS,
     PLACE_FIELDS,
     clean_place_values,
+    history_value,
 )
 from . import columns as c
 from .columns import PLACES, Column
@@ -516,10 +517,6 @@ def _same_float(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _history_value(value: Any) -> Any:
-    return value.code if isinstance(value, PlaceType) else value
-
-
 def _apply(
     place: Place,
     row: _Row,
@@ -539,7 +536,7 @@ def _apply(
                 place.place_type = value
             continue
         if old != value and not _same_float(old, value):
-            history[name] = [_history_value(old), _history_value(value)]
+            history[name] = [history_value(name, old), history_value(name, value)]
             setattr(place, name, value)
     if not (_same_float(place.lon, row.lon) and _same_float(place.lat, row.lat)):
         history["lon"], history["lat"] = [place.lon, row.lon], [place.lat, row.lat]

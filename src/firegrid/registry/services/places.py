@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import ValidationFailed
+from firegrid.core.pii import mask_phone
 from firegrid.grids.models import Grid
 
 from ..classification import active_rules, classify, effective
@@ -115,9 +116,13 @@ def clean_place_values(
     return clean
 
 
-def _history_value(value: Any) -> Any:
+def history_value(field: str, value: Any) -> Any:
+    """A value as the history keeps it: types by code, phones masked (the history is shown to
+    roles that may not see phone numbers)."""
     if isinstance(value, PlaceType):
         return value.code
+    if field in PHONE_FIELDS and value:
+        return mask_phone(value)
     return value
 
 
@@ -232,7 +237,7 @@ def place_update(
     for field, value in clean.items():
         old = getattr(place, field)
         if old != value:
-            history[field] = [_history_value(old), _history_value(value)]
+            history[field] = [history_value(field, old), history_value(field, value)]
             setattr(place, field, value)
     if point is not None:
         history.update(_move(actor, place, *point))

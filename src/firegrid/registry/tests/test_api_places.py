@@ -11,7 +11,7 @@ from firegrid.core.api_auth import api_token_create
 from firegrid.core.coords import convert_point, wgs84_to_gcj02
 from firegrid.core.models import AuditEvent
 from firegrid.grids.models import Grid
-from firegrid.registry import api as registry_api
+from firegrid.registry.api import places as registry_api
 from firegrid.registry.models import ClassificationRule, DuplicateCandidate, Place, PlaceType
 from firegrid.registry.services import place_create, place_update
 from firegrid.registry.taxonomy import DEFAULT_PLACE_TYPES

@@ -123,3 +123,13 @@ def test_same_name_nearby_is_flagged_as_a_likely_duplicate(small_jurisdiction):
     )
     flags = list(first.duplicate_flags.all())
     assert [(f.other_id, f.reasons) for f in flags] == [(second.pk, ["name_near"])]
+
+
+def test_history_keeps_phone_changes_masked(small_jurisdiction):
+    place = place_create(
+        actor=None, values=_hotel(responsible_phone="13812345678"), lon=113.05, lat=34.45
+    )
+    place_update(actor=None, place=place, changes={"responsible_phone": "13900001111"})
+    event = AuditEvent.objects.get(action="place.update", object_id=str(place.pk))
+    assert event.data["changes"]["responsible_phone"] == ["138****5678", "139****1111"]
+    assert "13900001111" not in str(event.data)

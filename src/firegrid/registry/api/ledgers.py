@@ -11,15 +11,15 @@ from ninja.files import UploadedFile
 from firegrid.core.errors import NotFound
 from firegrid.grids.schemas import ErrorOut
 
-from .ledger import (
+from ..ledger import (
     error_report,
     ledger_export,
     ledger_import_start,
     ledger_template,
     spec_for,
 )
-from .models import LedgerImport
-from .views_ledger import xlsx_response
+from ..models import LedgerImport
+from ..views.ledger import xlsx_response
 
 router = Router(tags=["ledgers"])
 FIRST_ERRORS = 100

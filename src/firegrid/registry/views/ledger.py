@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from firegrid.core.errors import ApplicationError
 
-from .ledger import (
+from ..ledger import (
     KIND_CHOICES,
     XLSX_TYPE,
     error_report,
@@ -26,8 +26,8 @@ from .ledger import (
     ledger_template,
     spec_for,
 )
-from .ledger import ledger_export as export_ledger
-from .models import LedgerImport
+from ..ledger import ledger_export as export_ledger
+from ..models import LedgerImport
 
 ERRORS_PER_PAGE = 50
 PHASES = {
