@@ -260,10 +260,13 @@ class FireResourceForm(PointForm):
 
 
 class HouseholdForm(forms.Form):
-    """A household (住户) of a building: registry.services.household_create."""
+    """A household (住户): registry.services.household_create / household_update.
+
+    The address is asked only of a household without a building (`with_address`)."""
 
     unit = _text(_("Unit (单元)"), 20)
     room = _text(_("Room"), 20)
+    address = _text(_("Address"), 300)
     size = forms.IntegerField(
         label=_("Household size"),
         min_value=1,
@@ -275,14 +278,38 @@ class HouseholdForm(forms.Form):
     landlord_phone = _phone(_("Landlord phone"))
     note = _text(_("Note"), 300)
 
+    value_fields = (
+        "unit",
+        "room",
+        "address",
+        "size",
+        "is_rental",
+        "landlord_name",
+        "landlord_phone",
+        "note",
+    )
+
+    def __init__(self, *args: Any, with_address: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_address:
+            del self.fields["address"]
+
     def values(self) -> dict[str, Any]:
+        """For a create: the fields filled in."""
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+    def changes(self) -> dict[str, Any]:
+        """For an edit: every field, so an emptied one is emptied."""
+        return {k: self.cleaned_data.get(k) for k in self.value_fields if k in self.fields}
 
 
 class ResidentForm(forms.Form):
-    """A resident (居民): the ID number and phone are encrypted by the service, never shown back."""
+    """A resident (居民): the ID number and phone are encrypted by the service, never shown back.
 
-    name = _text(_("Name"), 50, required=True)
+    Editing (`masked` given): the inputs start empty with the stored masked values beside them;
+    an empty input keeps the stored value, a new value replaces it."""
+
+    name = _text(_("Full name"), 50, required=True)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
@@ -300,5 +327,85 @@ class ResidentForm(forms.Form):
     limited_mobility = forms.BooleanField(label=_("limited mobility (行动不便)"), required=False)
     note = _text(_("Note"), 300)
 
+    PII_FIELDS = ("id_number", "phone")
+
+    def __init__(self, *args: Any, masked: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.editing = masked is not None
+        for field in self.PII_FIELDS:
+            self.initial.pop(field, None)  # never the clear value
+            if masked is None:
+                continue
+            stored = masked.get(field, "")
+            self.fields[field].help_text = (
+                _("Stored: %(masked)s. Leave empty to keep it; type a new one to replace it.")
+                % {"masked": stored}
+                if stored
+                else _("None stored.")
+            )
+            if stored:
+                self.fields[field].widget.attrs["placeholder"] = stored
+
     def values(self) -> dict[str, Any]:
+        """For a create: the fields filled in."""
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+    def changes(self) -> dict[str, Any]:
+        """For an edit: every field, but the ID number and phone only when a new one is typed."""
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in self.PII_FIELDS or v not in (None, "")
+        }
+
+
+# ------------------------------------------------------------------ fire resource line editors
+
+
+class EquipmentLineForm(forms.Form):
+    """One line of a fire room's equipment inventory (器材清单)."""
+
+    name = _text(_("Equipment item"), 100)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"}),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = _text(_("Note"), 200)
+
+    def line(self) -> dict[str, Any] | None:
+        """The line for the service, or None for a blank or deleted line."""
+        data = self.cleaned_data
+        if not data or data.get("DELETE"):
+            return None
+        if not data.get("name") and data.get("quantity") is None:
+            return None
+        line: dict[str, Any] = {"name": data.get("name", ""), "quantity": data.get("quantity")}
+        if data.get("expires_on"):
+            line["expires_on"] = data["expires_on"]
+        if data.get("note"):
+            line["note"] = data["note"]
+        return line
+
+
+class MemberLineForm(forms.Form):
+    """One member of a volunteer team (义务消防队) or micro fire station (微型消防站).
+
+    `member` is the stored member's id: it keeps the linked person, and a phone left as the
+    masked form shown to a viewer who may not see phones keeps the stored number."""
+
+    member = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = _text(_("Full name"), 50)
+    phone = _phone(_("Phone"))
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data or bool(data.get("DELETE")) or not (data.get("name") or data.get("phone"))
+
+
+EquipmentFormSet = forms.formset_factory(EquipmentLineForm, extra=2, can_delete=True, max_num=200)
+MemberFormSet = forms.formset_factory(MemberLineForm, extra=2, can_delete=True, max_num=500)

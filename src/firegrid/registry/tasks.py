@@ -1,8 +1,11 @@
-"""Background work of the registry app: large ledger imports (台账导入) with progress."""
+"""Background work of the registry app: large ledger imports (台账导入) with progress, and the
+daily purge of uploaded ledger files."""
 
 from __future__ import annotations
 
 from django_tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
 
 @task()
@@ -12,3 +15,11 @@ def ledger_import_task(import_id: int, language: str) -> str:
     from .ledger.jobs import ledger_import_run
 
     return str(ledger_import_run(import_id=import_id, language=language).status)
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def purge_ledger_files() -> None:
+    """Daily: delete uploaded ledger files past their retention (they may hold personal data)."""
+    from .ledger.retention import ledger_files_purge
+
+    ledger_files_purge()

@@ -29,6 +29,8 @@ urlpatterns = [
         views.resident_create,
         name="resident_create",
     ),
+    path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),
+    path("residents/<int:resident_id>/edit/", views.resident_edit, name="resident_edit"),
     path("residents/", views.resident_list, name="resident_list"),
     path("residents/<int:resident_id>/reveal/", views.resident_reveal, name="resident_reveal"),
     path("fire-resources/", views.fire_resource_list, name="fire_resource_list"),
@@ -37,6 +39,16 @@ urlpatterns = [
         "fire-resources/<int:resource_id>/edit/",
         views.fire_resource_edit,
         name="fire_resource_edit",
+    ),
+    path(
+        "fire-resources/<int:resource_id>/equipment/",
+        views.fire_resource_equipment,
+        name="fire_resource_equipment",
+    ),
+    path(
+        "fire-resources/<int:resource_id>/members/",
+        views.fire_resource_members,
+        name="fire_resource_members",
     ),
     path(
         "fire-resources/<int:resource_id>/",

@@ -135,3 +135,47 @@ def test_point_tapped_on_a_gcj02_map_is_sent_as_gcj02_and_stored_in_wgs84(
     assert place.grid_id == grid.pk
     assert problems == []
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_on_a_phone_adds_equipment_lines_to_a_fire_room(
+    live_server, browser, small_jurisdiction
+):
+    from firegrid.registry.services import fire_resource_create, fire_resource_set_equipment
+
+    grid = small_jurisdiction[GRID_A]
+    user_with_role("fulltime_worker", grid, username="wanggeyuan")
+    room = fire_resource_create(
+        actor=None, values={"kind": "fire_room", "name": "一村消防室"}, lon=113.05, lat=34.45
+    )
+    fire_resource_set_equipment(
+        actor=None, resource=room, items=[{"name": "灭火器", "quantity": 10}]
+    )
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{live_server.url}/login/?next=/registry/fire-resources/{room.pk}/")
+    page.fill("#id_username", "wanggeyuan")
+    page.fill("#id_password", "pw-for-tests-only")
+    page.click("form.stacked-form button[type=submit]")
+    page.tap("#edit-equipment")
+    page.wait_for_url(f"{live_server.url}/registry/fire-resources/{room.pk}/equipment/")
+    assert page.input_value("#id_items-0-name") == "灭火器"
+    # One line and two blank ones; "Add a line" (JavaScript) makes a fourth.
+    page.tap("[data-add-line]")
+    assert page.input_value("input[name=items-TOTAL_FORMS]") == "4"
+    page.fill("#id_items-0-quantity", "12")
+    page.fill("#id_items-3-name", "消防水带")
+    page.fill("#id_items-3-quantity", "4")
+    page.tap("button.save-button")
+    page.wait_for_url(f"{live_server.url}/registry/fire-resources/{room.pk}/")
+    assert sorted((i.name, i.quantity) for i in room.equipment.all()) == [
+        ("消防水带", 4),
+        ("灭火器", 12),
+    ]
+    assert "消防水带" in page.inner_text("#equipment")
+    assert problems == []
+    context.close()

@@ -232,6 +232,8 @@ FIREGRID_PLACARD_REMINDERS = [
 FIREGRID_LEDGER_MAX_BYTES = int(os.environ.get("FIREGRID_LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
 # Ledgers with more rows than this are imported by the background queue, with progress.
 FIREGRID_LEDGER_SYNC_ROWS = int(os.environ.get("FIREGRID_LEDGER_SYNC_ROWS", "2000"))
+# Uploaded ledger files (which may hold residents' ID numbers) are deleted this long after the job.
+FIREGRID_LEDGER_KEEP_DAYS = int(os.environ.get("FIREGRID_LEDGER_KEEP_DAYS", "7"))
 
 # Geometry validation tolerances (square metres of overlap / outside area that are ignored).
 FIREGRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("FIREGRID_OVERLAP_TOLERANCE_M2", "1.0"))

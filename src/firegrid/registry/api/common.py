@@ -51,8 +51,10 @@ def grid_ref(grid: Grid) -> dict[str, Any]:
 
 
 def phone_for(user: Any, grid_path: str, phone: str) -> str:
-    """A contact phone as the viewer may see it: in full only where their role `sees_phones`
-    (the people app's rule); masked (138****1234) otherwise."""
+    """A private person's phone (landlord, team member) as the viewer may see it: in full only
+    where their role `sees_phones` (the people app's rule); masked (138****1234) otherwise.
+    Work contacts of places and fire resources are shown to everyone in scope: workers call
+    them to arrange inspections, and they stand on the place's placard anyway."""
     if not phone or user_scope(user).sees_phone_in(grid_path):
         return phone
     return mask_phone(phone)

@@ -50,7 +50,9 @@ class LedgerImportOut(Schema):
 
 class LedgerExportFilters(Schema):
     """Places: q, type (code or group), risk, key_unit, grid, status (active/closed/all).
-    Buildings: q, grid. Fire resources: q, grid, type (resource kind), status."""
+    Buildings: q, grid. Fire resources: q, grid, type (resource kind), status.
+    Residents: q, grid, flag (a vulnerability flag), unmasked (clear ID numbers and phones:
+    only for a role that may unmask them in every row's grid; audited)."""
 
     q: str = ""
     type: str = ""
@@ -58,6 +60,8 @@ class LedgerExportFilters(Schema):
     key_unit: bool | None = None
     grid: int | None = None
     status: str = "active"
+    flag: str = ""
+    unmasked: bool = False
 
 
 def job_out(job: LedgerImport) -> dict[str, Any]:
@@ -132,7 +136,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @router.get(
     "/ledgers/export/{kind}.xlsx",
-    response={404: ErrorOut, 422: ErrorOut},
+    response={403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     openapi_extra={"responses": {200: {"description": "the ledger (.xlsx)"}}},
 )
 def export(request: HttpRequest, kind: str, filters: Query[LedgerExportFilters]) -> HttpResponse:
@@ -141,4 +145,5 @@ def export(request: HttpRequest, kind: str, filters: Query[LedgerExportFilters])
     query = filters.dict()
     query["key_unit"] = "" if filters.key_unit is None else str(filters.key_unit)
     query["grid"] = "" if filters.grid is None else str(filters.grid)
+    query["unmasked"] = "1" if filters.unmasked else ""
     return xlsx_response(ledger_export(request.user, spec.kind, query), f"{spec.kind}.xlsx")

@@ -262,7 +262,7 @@ def fire_resource_out(user: Any, resource: FireResource) -> dict[str, Any]:
         "status": resource.status,
         "last_checked_on": resource.last_checked_on,
         "keeper_name": resource.keeper_name,
-        "keeper_phone": phone_for(user, resource.grid_path, resource.keeper_phone),
+        "keeper_phone": resource.keeper_phone,
         "note": resource.note,
         "lon": resource.lon,
         "lat": resource.lat,

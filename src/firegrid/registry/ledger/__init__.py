@@ -1,6 +1,6 @@
 """Excel ledgers (台账) of the registry: templates, all-or-nothing imports, exports."""
 
-from .columns import BUILDINGS, FIRE_RESOURCES, KIND_CHOICES, PLACES, SPECS, spec_for
+from .columns import BUILDINGS, FIRE_RESOURCES, KIND_CHOICES, PLACES, RESIDENTS, SPECS, spec_for
 from .filters import place_filters_from_query
 from .jobs import (
     ImportOutcome,
@@ -24,6 +24,7 @@ __all__ = [
     "FIRE_RESOURCES",
     "KIND_CHOICES",
     "PLACES",
+    "RESIDENTS",
     "SPECS",
     "XLSX_TYPE",
     "ImportOutcome",

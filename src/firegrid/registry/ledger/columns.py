@@ -181,7 +181,50 @@ FIRE_RESOURCES = LedgerSpec(
     ),
 )
 
-SPECS: dict[str, LedgerSpec] = {spec.kind: spec for spec in (PLACES, BUILDINGS, FIRE_RESOURCES)}
+RESIDENT_FLAG_COLUMNS = (
+    ("独居老人", "lives_alone_elderly"),
+    ("残疾", "disabled"),
+    ("留守儿童", "left_behind_child"),
+    ("重点人口", "key_person"),
+    ("行动不便", "limited_mobility"),
+)
+
+# One row per resident; the household's columns repeat on each of its residents' rows.
+RESIDENTS = LedgerSpec(
+    kind="residents",
+    sheet="居民",
+    label=_("residents"),
+    columns=(
+        Column("住户系统编号", "household_id", ID, help=_("FireGrid id of the household")),
+        Column("居民系统编号", "id", ID, help=_("FireGrid id; leave empty for a new resident")),
+        Column(
+            "所属网格编码",
+            "grid_code",
+            TEXT,
+            width=18,
+            help=_("the leaf grid of a household without a building"),
+        ),
+        Column("楼栋", "building", TEXT, width=24, help=_("the building's name or address")),
+        Column("单元", "unit", TEXT, width=8),
+        Column("房号", "room", TEXT, width=8),
+        Column("住户地址", "address", TEXT, width=32),
+        Column("户人数", "size", INT, width=8),
+        Column("出租屋", "is_rental", BOOL, width=8),
+        Column("房东", "landlord_name", TEXT),
+        Column("房东电话", "landlord_phone", PHONE),
+        Column("姓名", "name", TEXT, required=True),
+        Column("身份证号", "id_number", TEXT, width=22),
+        Column("联系电话", "phone", TEXT),
+        Column("出生年份", "birth_year", INT, width=10),
+        *(Column(header, name, BOOL, width=10) for header, name in RESIDENT_FLAG_COLUMNS),
+        Column("备注", "note", TEXT, width=24),
+        Column("所属网格", "grid_name", TEXT, read_only=True, width=20),
+    ),
+)
+
+SPECS: dict[str, LedgerSpec] = {
+    spec.kind: spec for spec in (PLACES, BUILDINGS, FIRE_RESOURCES, RESIDENTS)
+}
 KIND_CHOICES = tuple((spec.kind, spec.label) for spec in SPECS.values())
 
 

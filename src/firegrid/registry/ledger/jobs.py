@@ -23,10 +23,11 @@ from firegrid.core.errors import PermissionDenied, ValidationFailed
 from firegrid.people.scope import user_scope
 
 from ..models import LedgerImport
-from .columns import PLACES, spec_for
+from .columns import PLACES, RESIDENTS, spec_for
 from .located import LocatedPlan, located_check, located_write
 from .places import PlacePlan, places_check, places_write
 from .reader import LedgerFileError, check_size, read_ledger, scan_sheet
+from .residents import ResidentPlan, residents_check, residents_write
 
 log = logging.getLogger(__name__)
 MAX_STORED_ERRORS = 10_000
@@ -165,9 +166,13 @@ def ledger_import_file(
         if job_id is not None:
             _progress(job_id, done, "checking")
 
-    plan: PlacePlan | LocatedPlan
+    plan: PlacePlan | LocatedPlan | ResidentPlan
     if spec.kind == PLACES.kind:
         plan = places_check(
+            actor=actor, ledger=ledger, progress=progress, progress_every=PROGRESS_EVERY
+        )
+    elif spec.kind == RESIDENTS.kind:
+        plan = residents_check(
             actor=actor, ledger=ledger, progress=progress, progress_every=PROGRESS_EVERY
         )
     else:
@@ -213,9 +218,11 @@ def ledger_import_file(
                 )
         if isinstance(plan, PlacePlan):
             places_write(actor=actor, plan=plan, job_id=job_id)
+        elif isinstance(plan, ResidentPlan):
+            residents_write(actor=actor, plan=plan, job_id=job_id)
         else:
             located_write(actor=actor, kind=spec.kind, plan=plan, job_id=job_id)
-        if counts["created"] or counts["updated"]:
+        if any(value for key, value in counts.items() if key != "unchanged"):
             audit_record(
                 actor=actor,
                 action="ledger.import",

@@ -137,13 +137,19 @@ def ledger_export(user: Any, kind: str, query: Mapping[str, Any]) -> bytes:
     """The viewer's records of `kind`, filtered by a query string, as a ledger.
 
     Places take the place list's filters (`place_filters_from_query`); buildings `q` and `grid`;
-    fire resources `q`, `grid`, `type` (a resource kind) and `status`.
+    fire resources `q`, `grid`, `type` (a resource kind) and `status`; residents `q`, `grid`,
+    `flag` (a vulnerability flag) and `unmasked` (clear ID numbers and phones, for a role that
+    may unmask them; audited).
     """
     from ..selectors import building_list, fire_resource_list, place_list
     from .filters import place_filters_from_query
     from .located import building_row, fire_resource_row
 
     spec = c.spec_for(kind)
+    if spec.kind == c.RESIDENTS.kind:
+        from .residents import residents_export
+
+        return residents_export(user, query)
     if spec.kind == c.PLACES.kind:
         places = place_list(user, place_filters_from_query(query))
         return ledger_export_places(places.iterator(chunk_size=2000))

@@ -6,8 +6,10 @@ from .duplicates import duplicate_dismiss, place_duplicate_candidates, place_fla
 from .households import household_create, household_update, resident_create, resident_update
 from .merge import place_merge
 from .places import (
+    KEEP_GRID,
     clean_place_values,
     place_create,
+    place_edit,
     place_set_classification,
     place_set_grid,
     place_update,
@@ -22,6 +24,7 @@ from .resources import (
 )
 
 __all__ = [
+    "KEEP_GRID",
     "building_create",
     "building_update",
     "clean_id_number",
@@ -37,6 +40,7 @@ __all__ = [
     "normalize_key",
     "place_create",
     "place_duplicate_candidates",
+    "place_edit",
     "place_flag_duplicates",
     "place_merge",
     "place_set_classification",

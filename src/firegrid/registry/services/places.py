@@ -7,6 +7,7 @@ Every write checks the actor's right, runs in one transaction and leaves an audi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from django.db import transaction
@@ -226,12 +227,24 @@ def place_update(
 ) -> Place:
     """Edit fields and/or move the point (lon, lat, crs). A move into another grid re-assigns
     the place (unless its grid was set by hand) and the move is written to its history."""
+    place = _lock_for_edit(actor, place)
+    return _apply_update(actor, place, changes, point)
+
+
+def _lock_for_edit(actor: Any, place: Place) -> Place:
+    """The place locked for the rest of the transaction, after the one right check on it."""
     place = Place.objects.select_for_update().select_related("place_type", "grid").get(pk=place.pk)
     require_edit(actor, place.grid)
     if place.status == Place.Status.MERGED:
         raise ValidationFailed(
             _("This record was merged into another; edit that one."), code="place_merged"
         )
+    return place
+
+
+def _apply_update(
+    actor: Any, place: Place, changes: dict[str, Any], point: tuple[float, float, str] | None
+) -> Place:
     clean = clean_place_values(changes)
     history: dict[str, Any] = {}
     for field, value in clean.items():
@@ -278,6 +291,10 @@ def place_set_grid(*, actor: Any, place: Place, grid: Grid | None, reason: str =
     """Set the grid by hand (with a reason), or with `grid=None` go back to the point's grid."""
     place = Place.objects.select_for_update().select_related("grid").get(pk=place.pk)
     require_edit(actor, place.grid)
+    return _apply_set_grid(actor, place, grid, reason)
+
+
+def _apply_set_grid(actor: Any, place: Place, grid: Grid | None, reason: str) -> Place:
     if grid is None:
         if place.lon is None or place.lat is None:
             raise _invalid("grid", _("This place has no point to locate."), "point_missing")
@@ -298,6 +315,44 @@ def place_set_grid(*, actor: Any, place: Place, grid: Grid | None, reason: str =
         update_fields=["grid", "grid_path", "grid_manual", "grid_manual_reason", "updated_at"]
     )
     audit_record(actor=actor, action="place.set_grid", target=place, data={"changes": history})
+    return place
+
+
+class KeepGrid(Enum):
+    """`place_edit(grid=KEEP_GRID)`: leave how the grid is chosen as it is."""
+
+    KEEP = "keep"
+
+
+KEEP_GRID = KeepGrid.KEEP
+
+
+@transaction.atomic
+def place_edit(
+    *,
+    actor: Any,
+    place: Place,
+    changes: dict[str, Any],
+    point: tuple[float, float, str] | None = None,
+    grid: Grid | None | KeepGrid = KEEP_GRID,
+    grid_reason: str = "",
+) -> Place:
+    """The edit page's one write: fields, a move of the point and the grid, all or nothing.
+
+    `grid` is a grid set by hand (`grid_reason` required), `None` for the grid owning the
+    point, or `KEEP_GRID`. The history gets the same events as the separate services
+    (`place.update`, then `place.set_grid` when the grid choice changes); a refused grid
+    leaves the field changes unwritten.
+    """
+    place = _lock_for_edit(actor, place)
+    place = _apply_update(actor, place, changes, point)
+    if grid is KEEP_GRID:
+        return place
+    if grid is None:
+        if place.grid_manual:
+            place = _apply_set_grid(actor, place, None, "")
+    elif grid.pk != place.grid_id or grid_reason.strip() != place.grid_manual_reason:
+        place = _apply_set_grid(actor, place, grid, grid_reason)
     return place
 
 

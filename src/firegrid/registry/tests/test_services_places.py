@@ -8,7 +8,9 @@ from firegrid.core.errors import PermissionDenied, ValidationFailed
 from firegrid.core.models import AuditEvent
 from firegrid.registry.models import Place
 from firegrid.registry.services import (
+    KEEP_GRID,
     place_create,
+    place_edit,
     place_set_classification,
     place_set_grid,
     place_update,
@@ -133,3 +135,109 @@ def test_history_keeps_phone_changes_masked(small_jurisdiction):
     event = AuditEvent.objects.get(action="place.update", object_id=str(place.pk))
     assert event.data["changes"]["responsible_phone"] == ["138****5678", "139****1111"]
     assert "13900001111" not in str(event.data)
+
+
+def _events(place: Place) -> list[tuple[str, dict]]:
+    return [
+        (e.action, e.data["changes"])
+        for e in AuditEvent.objects.filter(
+            object_id=str(place.pk), action__in=["place.update", "place.set_grid"]
+        ).order_by("id")
+    ]
+
+
+def test_place_edit_sets_the_grid_by_hand_moves_and_edits_in_one_call(
+    small_jurisdiction, make_user
+):
+    office = make_user("community_office", small_jurisdiction[COMMUNITY])
+    place = place_create(actor=office, values=_hotel(), lon=113.05, lat=34.45)
+    place = place_edit(
+        actor=office,
+        place=place,
+        changes={"name": "好梦快捷酒店"},
+        point=(113.06, 34.46, "wgs84"),
+        grid=small_jurisdiction[GRID_B],
+        grid_reason="门牌属于二网格",
+    )
+    place.refresh_from_db()
+    assert (place.name, place.lon, place.lat) == ("好梦快捷酒店", 113.06, 34.46)
+    assert (place.grid.code, place.grid_path) == (GRID_B, small_jurisdiction[GRID_B].path)
+    assert (place.grid_manual, place.grid_manual_reason) == (True, "门牌属于二网格")
+    assert _events(place) == [
+        (
+            "place.update",
+            {"name": ["好梦宾馆", "好梦快捷酒店"], "lon": [113.05, 113.06], "lat": [34.45, 34.46]},
+        ),
+        (
+            "place.set_grid",
+            {
+                "grid": [GRID_A, GRID_B],
+                "grid_manual": [False, True],
+                "grid_manual_reason": ["", "门牌属于二网格"],
+            },
+        ),
+    ]
+    # The same choice again writes nothing; None goes back to the grid owning the point.
+    place_edit(
+        actor=office,
+        place=place,
+        changes={},
+        grid=small_jurisdiction[GRID_B],
+        grid_reason="门牌属于二网格",
+    )
+    assert len(_events(place)) == 2
+    place = place_edit(actor=office, place=place, changes={}, grid=None)
+    assert (place.grid.code, place.grid_manual, place.grid_manual_reason) == (GRID_A, False, "")
+    assert len(_events(place)) == 3
+
+
+def test_place_edit_with_a_refused_grid_writes_none_of_the_field_changes(
+    small_jurisdiction, make_user
+):
+    office = make_user("community_office", small_jurisdiction[COMMUNITY])
+    place = place_create(actor=office, values=_hotel(), lon=113.05, lat=34.45)
+    with pytest.raises(ValidationFailed) as raised:
+        place_edit(
+            actor=office,
+            place=place,
+            changes={"name": "好梦快捷酒店", "rooms": 80},
+            point=(113.06, 34.46, "wgs84"),
+            grid=small_jurisdiction[GRID_B],
+            grid_reason="  ",
+        )
+    assert raised.value.code == "grid_reason_required"
+    place.refresh_from_db()
+    assert (place.name, place.rooms, place.lon, place.grid.code) == (
+        "好梦宾馆",
+        None,
+        113.05,
+        GRID_A,
+    )
+    assert place.is_key_unit is False
+    assert _events(place) == []
+
+
+def test_place_edit_by_a_worker_into_a_grid_outside_their_area_changes_nothing(
+    small_jurisdiction, make_user
+):
+    worker = make_user("fulltime_worker", small_jurisdiction[GRID_A])
+    place = place_create(actor=worker, values=_hotel(), lon=113.05, lat=34.45)
+    with pytest.raises(PermissionDenied) as raised:
+        place_edit(
+            actor=worker,
+            place=place,
+            changes={"name": "好梦快捷酒店"},
+            grid=small_jurisdiction[GRID_B],
+            grid_reason="门牌属于二网格",
+        )
+    assert raised.value.code == "grid_out_of_scope"
+    place.refresh_from_db()
+    assert (place.name, place.grid.code, place.grid_manual) == ("好梦宾馆", GRID_A, False)
+    assert _events(place) == []
+    volunteer = make_user("volunteer", small_jurisdiction[GRID_A])
+    with pytest.raises(PermissionDenied) as raised:
+        place_edit(actor=volunteer, place=place, changes={"name": "改名"}, grid=KEEP_GRID)
+    assert raised.value.code == "registry_read_only"
+    place.refresh_from_db()
+    assert place.name == "好梦宾馆"
+    assert _events(place) == []

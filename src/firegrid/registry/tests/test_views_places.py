@@ -357,6 +357,46 @@ def test_edit_moves_the_point_into_another_grid(client, small_jurisdiction, make
     assert event.data["changes"]["grid"] == [GRID_A, GRID_B]
 
 
+def test_edit_form_with_a_grid_refused_by_the_service_writes_nothing_and_keeps_the_input(
+    client, small_jurisdiction, make_user
+):
+    _login(client, make_user("community_office", small_jurisdiction[COMMUNITY]))
+    place = _place()
+    data = _form_data(
+        name="好梦快捷酒店",
+        place_type="hotel",
+        address="中州路1号",
+        lon="113.06",
+        lat="34.46",
+        status="active",
+        grid=small_jurisdiction[GRID_B].pk,
+        grid_reason="",
+    )
+    response = client.post(reverse("registry:place_edit", args=[place.pk]), data, headers=EN)
+    assert response.status_code == 422
+    assert response.context["form"].errors["grid"] == ["Setting the grid by hand needs a reason."]
+    assert 'value="好梦快捷酒店"' in response.content.decode()
+    place.refresh_from_db()
+    assert (place.name, place.lon, place.grid.code, place.grid_manual) == (
+        "好梦宾馆",
+        113.05,
+        GRID_A,
+        False,
+    )
+    assert not AuditEvent.objects.filter(action__in=["place.update", "place.set_grid"]).exists()
+    data["grid_reason"] = "门牌属于二网格"
+    saved = client.post(reverse("registry:place_edit", args=[place.pk]), data)
+    assert saved.status_code == 302
+    place.refresh_from_db()
+    assert (place.name, place.grid.code, place.grid_manual) == ("好梦快捷酒店", GRID_B, True)
+    assert list(
+        AuditEvent.objects.filter(object_id=str(place.pk))
+        .filter(action__in=["place.update", "place.set_grid"])
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["place.update", "place.set_grid"]
+
+
 def test_grid_worker_sees_the_create_form_with_only_their_grid(
     client, small_jurisdiction, make_user
 ):

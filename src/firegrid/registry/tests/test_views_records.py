@@ -385,3 +385,423 @@ def test_fire_resource_is_added_and_its_status_edited_through_the_forms(
     assert edited.status_code == 302
     resource.refresh_from_db()
     assert (resource.status, resource.grid.code) == ("broken", GRID_B)
+
+
+# ------------------------------------------------------------------- household / resident edit
+
+
+def _audit(action: str) -> list[dict[str, Any]]:
+    return [e.data["changes"] for e in AuditEvent.objects.filter(action=action).order_by("id")]
+
+
+def test_household_edit_form_is_filled_and_saves_through_the_service(
+    client, small_jurisdiction, make_user
+):
+    worker = make_user("fulltime_worker", small_jurisdiction[GRID_A])
+    client.force_login(worker)
+    household = _household()
+    household.is_rental = True
+    household.landlord_name = "钱房东"
+    household.save()
+    url = reverse("registry:household_edit", args=[household.pk])
+    page = client.get(url, headers=EN)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="room" value="301"' in html
+    assert 'name="landlord_name" value="钱房东"' in html
+    assert 'name="address"' not in html  # a household in a building has the building's address
+    response = client.post(url, {"unit": "1", "room": "302", "size": "4", "landlord_name": ""})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registry:building_detail", args=[household.building_id])
+    household.refresh_from_db()
+    assert (household.room, household.size, household.is_rental, household.landlord_name) == (
+        "302",
+        4,
+        False,
+        "",
+    )
+    assert _audit("household.update") == [
+        {
+            "room": ["301", "302"],
+            "size": [1, 4],
+            "is_rental": [True, False],
+            "landlord_name": ["钱房东", ""],
+        }
+    ]
+
+
+def test_household_edit_shows_the_service_error_and_keeps_what_was_typed(
+    client, small_jurisdiction, make_user
+):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    household = _household()
+    response = client.post(
+        reverse("registry:household_edit", args=[household.pk]),
+        {"unit": "1", "room": "301", "size": "3", "landlord_phone": "12345", "note": "新备注"},
+        headers=EN,
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["landlord_phone"]
+    html = response.content.decode()
+    assert 'value="12345"' in html and 'value="新备注"' in html
+    household.refresh_from_db()
+    assert (household.size, household.note) == (1, "")
+    assert _audit("household.update") == []
+
+
+def test_household_without_a_building_keeps_its_address_on_the_edit_form(
+    client, small_jurisdiction, make_user
+):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    household = household_create(
+        actor=None, values={"address": "幸福路8号院"}, grid=small_jurisdiction[GRID_A]
+    )
+    url = reverse("registry:household_edit", args=[household.pk])
+    assert 'name="address" value="幸福路8号院"' in client.get(url).content.decode()
+    refused = client.post(url, {"address": "", "size": "2"}, headers=EN)
+    assert refused.status_code == 422
+    assert refused.context["form"].errors["address"] == [
+        "A household without a building needs an address."
+    ]
+    household.refresh_from_db()
+    assert (household.address, household.size) == ("幸福路8号院", 1)
+    saved = client.post(url, {"address": "幸福路8号院东屋", "size": "2"})
+    assert saved["Location"] == f"{reverse('registry:resident_list')}?household={household.pk}"
+    household.refresh_from_db()
+    assert (household.address, household.size) == ("幸福路8号院东屋", 2)
+
+
+def test_resident_edit_never_shows_the_clear_id_number_or_phone(
+    client, small_jurisdiction, make_user
+):
+    client.force_login(make_user("community_office", small_jurisdiction[COMMUNITY]))
+    resident = _resident(_household(), lives_alone_elderly=True)
+    response = client.get(reverse("registry:resident_edit", args=[resident.pk]), headers=EN)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert ID_NUMBER not in html and PHONE not in html
+    assert f"Stored: {MASKED_ID}. Leave empty to keep it; type a new one to replace it." in html
+    assert (
+        '<input type="text" name="id_number" autocomplete="off" maxlength="30" '
+        f'placeholder="{MASKED_ID}" aria-describedby="id_id_number_helptext" id="id_id_number">'
+    ) in html
+    assert 'name="name" value="赵桂兰"' in html
+    assert 'name="lives_alone_elderly" id="id_lives_alone_elderly" checked' in html
+
+
+def test_resident_edit_with_empty_pii_inputs_keeps_them_and_a_new_phone_replaces_it(
+    client, small_jurisdiction, make_user
+):
+    from firegrid.core import pii
+
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    resident = _resident(_household(), lives_alone_elderly=True)
+    url = reverse("registry:resident_edit", args=[resident.pk])
+    kept = client.post(
+        url,
+        {"name": "赵桂兰", "birth_year": "1950", "id_number": "", "phone": "", "disabled": "on"},
+    )
+    assert kept.status_code == 302
+    assert (
+        kept["Location"] == f"{reverse('registry:resident_list')}?household={resident.household_id}"
+    )
+    resident.refresh_from_db()
+    assert (resident.lives_alone_elderly, resident.disabled) == (False, True)
+    assert pii.decrypt(resident.id_number_encrypted) == ID_NUMBER
+    assert pii.decrypt(resident.phone_encrypted) == PHONE
+    client.post(
+        url, {"name": "赵桂兰", "birth_year": "1950", "phone": "139 3710 0000", "disabled": "on"}
+    )
+    resident.refresh_from_db()
+    assert pii.decrypt(resident.phone_encrypted) == "13937100000"
+    assert resident.phone_masked == "139****0000"
+    assert pii.decrypt(resident.id_number_encrypted) == ID_NUMBER
+    changes = _audit("resident.update")
+    assert changes == [
+        {"lives_alone_elderly": [True, False], "disabled": [False, True]},
+        {"phone": ["139****5678", "139****0000"]},
+    ]
+    assert PHONE not in str(changes) and "13937100000" not in str(changes)
+
+
+def test_resident_edit_with_a_duplicate_id_number_shows_the_error_and_changes_nothing(
+    client, small_jurisdiction, make_user
+):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    household = _household()
+    _resident(household, "钱某")
+    other = _resident(household, "孙某", id_number=_id_number(7), phone="")
+    response = client.post(
+        reverse("registry:resident_edit", args=[other.pk]),
+        {"name": "孙某某", "id_number": ID_NUMBER, "note": "要留下的备注"},
+        headers=EN,
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["id_number"] == [
+        f"The ID number {MASKED_ID} is already registered for another resident."
+    ]
+    html = response.content.decode()
+    assert 'value="孙某某"' in html and 'value="要留下的备注"' in html
+    other.refresh_from_db()
+    assert (other.name, other.note, other.id_number_masked) == (
+        "孙某",
+        "",
+        "4101**********" + _id_number(7)[-4:],
+    )
+    assert _audit("resident.update") == []
+
+
+def test_volunteer_gets_403_on_household_and_resident_edit_and_nothing_changes(
+    client, small_jurisdiction, make_user
+):
+    client.force_login(make_user("volunteer", small_jurisdiction[GRID_A]))
+    household = _household()
+    resident = _resident(household)
+    household_url = reverse("registry:household_edit", args=[household.pk])
+    resident_url = reverse("registry:resident_edit", args=[resident.pk])
+    assert client.get(household_url).status_code == 403
+    assert client.post(household_url, {"room": "999", "size": "9"}).status_code == 403
+    assert client.get(resident_url).status_code == 403
+    assert client.post(resident_url, {"name": "改名", "phone": "13900000000"}).status_code == 403
+    household.refresh_from_db()
+    resident.refresh_from_db()
+    assert (household.room, household.size) == ("301", 1)
+    assert (resident.name, resident.phone_masked) == ("赵桂兰", "139****5678")
+    assert not AuditEvent.objects.filter(
+        action__in=["household.update", "resident.update"]
+    ).exists()
+    html = client.get(reverse("registry:resident_list")).content.decode()
+    assert resident_url not in html
+
+
+def test_household_and_resident_outside_the_scope_are_404(client, small_jurisdiction, make_user):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    household = _household(113.15)
+    resident = _resident(household)
+    assert client.get(reverse("registry:household_edit", args=[household.pk])).status_code == 404
+    response = client.post(reverse("registry:resident_edit", args=[resident.pk]), {"name": "改名"})
+    assert response.status_code == 404
+    resident.refresh_from_db()
+    assert resident.name == "赵桂兰"
+
+
+def test_edit_links_on_the_building_and_resident_pages(client, small_jurisdiction, make_user):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    household = _household()
+    resident = _resident(household)
+    building_page = client.get(
+        reverse("registry:building_detail", args=[household.building_id])
+    ).content.decode()
+    assert f'href="{reverse("registry:household_edit", args=[household.pk])}"' in building_page
+    listing = client.get(reverse("registry:resident_list"), {"household": household.pk})
+    html = listing.content.decode()
+    assert f'href="{reverse("registry:resident_edit", args=[resident.pk])}"' in html
+    assert f'href="{reverse("registry:household_edit", args=[household.pk])}"' in html
+
+
+# ------------------------------------------------------------------- equipment and members
+
+
+def _fire_room(lon: float = 113.05) -> Any:
+    room = fire_resource_create(
+        actor=None, values={"kind": "fire_room", "name": "一村消防室"}, lon=lon, lat=34.45
+    )
+    return fire_resource_set_equipment(
+        actor=None, resource=room, items=[{"name": "灭火器", "quantity": 10}]
+    )
+
+
+def _team(phone: str = "13700001234") -> Any:
+    team = fire_resource_create(
+        actor=None,
+        values={"kind": "volunteer_team", "name": "一村义务消防队"},
+        lon=113.06,
+        lat=34.45,
+    )
+    return fire_resource_set_members(
+        actor=None, resource=team, members=[{"name": "李队员", "phone": phone}]
+    )
+
+
+def _lines(prefix: str, lines: list[dict[str, str]], initial: int) -> dict[str, str]:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(lines)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, line in enumerate(lines):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in line.items()})
+    return data
+
+
+def test_equipment_is_edited_line_by_line(client, small_jurisdiction, make_user):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    room = _fire_room()
+    detail = client.get(reverse("registry:fire_resource_detail", args=[room.pk])).content.decode()
+    url = reverse("registry:fire_resource_equipment", args=[room.pk])
+    assert f'href="{url}"' in detail
+    page = client.get(url, headers=EN)
+    assert page.status_code == 200
+    assert 'name="items-0-name" value="灭火器"' in page.content.decode()
+    assert page.context["formset"].total_form_count() == 3  # the line and two blank ones
+    response = client.post(
+        url,
+        _lines(
+            "items",
+            [
+                {"name": "灭火器", "quantity": "12", "expires_on": "2027-06-30"},
+                {"name": "消防水带", "quantity": "4", "note": "2 盘待换"},
+                {"name": "", "quantity": ""},
+            ],
+            initial=1,
+        ),
+    )
+    assert response.status_code == 302
+    rows = sorted((i.name, i.quantity, str(i.expires_on), i.note) for i in room.equipment.all())
+    assert rows == [("消防水带", 4, "None", "2 盘待换"), ("灭火器", 12, "2027-06-30", "")]
+    [event] = AuditEvent.objects.filter(action="fire_resource.set_equipment", actor__isnull=False)
+    assert [row["name"] for row in event.data["changes"]["equipment"][1]] == ["消防水带", "灭火器"]
+    removed = client.post(
+        url,
+        _lines(
+            "items",
+            [
+                {"name": "灭火器", "quantity": "12", "DELETE": "on"},
+                {"name": "消防水带", "quantity": "4"},
+            ],
+            initial=2,
+        ),
+    )
+    assert removed.status_code == 302
+    assert [(i.name, i.quantity) for i in room.equipment.all()] == [("消防水带", 4)]
+
+
+def test_a_bad_equipment_line_is_marked_and_nothing_changes(client, small_jurisdiction, make_user):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    room = _fire_room()
+    response = client.post(
+        reverse("registry:fire_resource_equipment", args=[room.pk]),
+        _lines(
+            "items",
+            [{"name": "灭火器", "quantity": "12"}, {"name": "", "quantity": "3"}],
+            initial=1,
+        ),
+        headers=EN,
+    )
+    assert response.status_code == 422
+    formset = response.context["formset"]
+    assert formset.forms[0].errors == {}
+    assert formset.forms[1].errors == {"name": ["name must not be empty."]}
+    assert 'value="12"' in response.content.decode()
+    assert [(i.name, i.quantity) for i in room.equipment.all()] == [("灭火器", 10)]
+    assert not AuditEvent.objects.filter(
+        action="fire_resource.set_equipment", actor__isnull=False
+    ).exists()
+
+
+def test_members_masked_phone_sent_back_keeps_the_stored_number(
+    client, small_jurisdiction, make_user
+):
+    # A full-time worker edits the registry but does not see phones in full.
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    team = _team()
+    member = team.members.get()
+    url = reverse("registry:fire_resource_members", args=[team.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert "13700001234" not in html
+    assert 'name="members-0-phone" value="137****1234"' in html
+    response = client.post(
+        url,
+        _lines(
+            "members",
+            [
+                {"member": str(member.pk), "name": "李队员", "phone": "137****1234"},
+                {"member": "", "name": "王队员", "phone": "13800005678"},
+            ],
+            initial=1,
+        ),
+    )
+    assert response.status_code == 302
+    assert sorted((m.name, m.phone) for m in team.members.all()) == [
+        ("李队员", "13700001234"),
+        ("王队员", "13800005678"),
+    ]
+
+
+def test_a_duplicate_member_is_marked_on_its_line_and_nothing_changes(
+    client, small_jurisdiction, make_user
+):
+    client.force_login(make_user("community_office", small_jurisdiction[COMMUNITY]))
+    team = _team()
+    response = client.post(
+        reverse("registry:fire_resource_members", args=[team.pk]),
+        _lines(
+            "members",
+            [
+                {"name": "李队员", "phone": "13700001234"},
+                {"name": "李队员", "phone": "13700001234"},
+            ],
+            initial=1,
+        ),
+        headers=EN,
+    )
+    assert response.status_code == 422
+    assert response.context["formset"].forms[1].errors == {"name": ["李队员 is listed twice."]}
+    assert [(m.name, m.phone) for m in team.members.all()] == [("李队员", "13700001234")]
+
+
+def test_line_editors_are_refused_to_a_volunteer_and_absent_for_other_kinds(
+    client, small_jurisdiction, make_user
+):
+    room = _fire_room()
+    team = _team()
+    hydrant = fire_resource_create(
+        actor=None, values={"kind": "hydrant", "name": "消火栓"}, lon=113.07, lat=34.45
+    )
+    client.force_login(make_user("volunteer", small_jurisdiction[GRID_A]))
+    equipment_url = reverse("registry:fire_resource_equipment", args=[room.pk])
+    members_url = reverse("registry:fire_resource_members", args=[team.pk])
+    assert client.get(equipment_url).status_code == 403
+    post = client.post(equipment_url, _lines("items", [{"name": "斧头", "quantity": "1"}], 0))
+    assert post.status_code == 403
+    assert client.post(members_url, _lines("members", [], 1)).status_code == 403
+    assert [(i.name, i.quantity) for i in room.equipment.all()] == [("灭火器", 10)]
+    assert team.members.count() == 1
+    detail = client.get(reverse("registry:fire_resource_detail", args=[room.pk])).content.decode()
+    assert equipment_url not in detail
+    client.force_login(make_user("community_office", small_jurisdiction[COMMUNITY]))
+    assert (
+        client.get(reverse("registry:fire_resource_equipment", args=[hydrant.pk])).status_code
+        == 404
+    )
+    assert client.get(reverse("registry:fire_resource_members", args=[room.pk])).status_code == 404
+    outside = _fire_room(113.15)
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    assert (
+        client.get(reverse("registry:fire_resource_equipment", args=[outside.pk])).status_code
+        == 404
+    )
+
+
+def test_building_detail_with_thirty_households_and_edit_links_in_bounded_queries(
+    client, small_jurisdiction, make_user, django_assert_max_num_queries
+):
+    client.force_login(make_user("fulltime_worker", small_jurisdiction[GRID_A]))
+    building = building_create(
+        actor=None, values={"name": "8号楼", "floors": 6}, lon=113.05, lat=34.45
+    )
+    for n in range(30):
+        household_create(actor=None, values={"unit": "1", "room": f"{n + 101}"}, building=building)
+    url = reverse("registry:building_detail", args=[building.pk])
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    html = response.content.decode()
+    assert len(response.context["households"]) == 30
+    household_links = {
+        f'href="/registry/households/{h.pk}/edit/"' for h in building.households.all()
+    }
+    assert len(household_links) == 30
+    assert all(link in html for link in household_links)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from firegrid.core.errors import ApplicationError
+from firegrid.core.errors import ApplicationError, PermissionDenied
 
 from ..ledger import (
     KIND_CHOICES,
@@ -140,6 +140,8 @@ def ledger_export(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         spec = spec_for(kind)
         data = export_ledger(request.user, spec.kind, request.GET)
+    except PermissionDenied as exc:  # e.g. ?unmasked=1 without the right to unmask
+        raise DjangoPermissionDenied(str(exc.message)) from exc
     except ApplicationError as exc:
         raise Http404 from exc
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

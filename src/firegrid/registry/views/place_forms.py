@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -136,7 +135,7 @@ def _chosen_grid(user: Any, grid_id: int | None) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def place_edit(request: HttpRequest, place_id: int) -> HttpResponse:
-    """Edit fields, move the point, or set the grid by hand (→ place_update, place_set_grid)."""
+    """Edit fields, move the point, or set the grid by hand (→ services.place_edit)."""
     user = request.user
     place = get_or_404(selectors.place_get, user, place_id)
     if not selectors.place_may_edit(user, place):
@@ -171,17 +170,14 @@ def place_edit(request: HttpRequest, place_id: int) -> HttpResponse:
         form.add_error("grid", _("There is no such grid in your area."))
         return _form_response(request, form, place=place, status=422)
     try:
-        with transaction.atomic():
-            place = services.place_update(actor=user, place=place, changes=changes, point=point)
-            if wanted_grid is not None and (
-                wanted_grid.pk != place.grid_id
-                or data.get("grid_reason", "").strip() != place.grid_manual_reason
-            ):
-                place = services.place_set_grid(
-                    actor=user, place=place, grid=wanted_grid, reason=data.get("grid_reason", "")
-                )
-            elif wanted_grid is None and place.grid_manual:
-                place = services.place_set_grid(actor=user, place=place, grid=None)
+        place = services.place_edit(
+            actor=user,
+            place=place,
+            changes=changes,
+            point=point,
+            grid=wanted_grid,
+            grid_reason=data.get("grid_reason", ""),
+        )
     except ApplicationError as exc:
         add_service_error(form, exc)
         place.refresh_from_db()

@@ -22,7 +22,13 @@ from firegrid.core.errors import ApplicationError
 from firegrid.people.scope import user_scope
 
 from .. import selectors, services
-from ..forms import BuildingForm, FireResourceForm, HouseholdForm, PointForm, ResidentForm
+from ..forms import (
+    BuildingForm,
+    FireResourceForm,
+    HouseholdForm,
+    PointForm,
+    ResidentForm,
+)
 from .common import add_service_error, get_or_404, may_add_records
 
 
@@ -160,6 +166,38 @@ def building_edit(request: HttpRequest, building_id: int) -> HttpResponse:
     )
 
 
+def _plain_form_view(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    back: tuple[str, str],
+    save: Callable[[], Any],
+    done: str,
+) -> HttpResponse:
+    """A form without a point: parse, call one service through `save`, show its error."""
+    if request.method != "POST":
+        return _render(request, form, title=title, back=back)
+    if not form.is_valid():
+        return _render(request, form, title=title, back=back, status=422)
+    try:
+        save()
+    except ApplicationError as exc:
+        add_service_error(form, exc)
+        return _render(request, form, title=title, back=back, status=exc.status)
+    messages.success(request, _("Saved."))
+    return redirect(done)
+
+
+def _household_back(household: Any) -> tuple[str, str]:
+    if household.building_id is not None:
+        return (
+            reverse("registry:building_detail", args=[household.building_id]),
+            household.building.name,
+        )
+    return (_household_residents(household.pk), str(household))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest, building_id: int) -> HttpResponse:
@@ -168,18 +206,41 @@ def household_create(request: HttpRequest, building_id: int) -> HttpResponse:
         raise DjangoPermissionDenied
     form = HouseholdForm(request.POST if request.method == "POST" else None)
     back = (reverse("registry:building_detail", args=[building.pk]), building.name)
-    title = _("Add a household")
-    if request.method != "POST":
-        return _render(request, form, title=title, back=back)
-    if not form.is_valid():
-        return _render(request, form, title=title, back=back, status=422)
-    try:
-        services.household_create(actor=request.user, values=form.values(), building=building)
-    except ApplicationError as exc:
-        add_service_error(form, exc)
-        return _render(request, form, title=title, back=back, status=exc.status)
-    messages.success(request, _("Saved."))
-    return redirect("registry:building_detail", building.pk)
+    return _plain_form_view(
+        request,
+        form,
+        title=_("Add a household"),
+        back=back,
+        save=lambda: services.household_create(
+            actor=request.user, values=form.values(), building=building
+        ),
+        done=back[0],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Edit a household (→ services.household_update); its building and grid stay."""
+    household = get_or_404(selectors.household_get, request.user, household_id)
+    if not _may_edit(request.user, household.grid_path):
+        raise DjangoPermissionDenied
+    form = HouseholdForm(
+        request.POST if request.method == "POST" else None,
+        initial={f: getattr(household, f) for f in HouseholdForm.value_fields},
+        with_address=household.building_id is None,
+    )
+    back = _household_back(household)
+    return _plain_form_view(
+        request,
+        form,
+        title=_("Edit household %(household)s") % {"household": household},
+        back=back,
+        save=lambda: services.household_update(
+            actor=request.user, household=household, changes=form.changes()
+        ),
+        done=back[0],
+    )
 
 
 @login_required
@@ -189,19 +250,48 @@ def resident_create(request: HttpRequest, household_id: int) -> HttpResponse:
     if not _may_edit(request.user, household.grid_path):
         raise DjangoPermissionDenied
     form = ResidentForm(request.POST if request.method == "POST" else None)
-    back = (_household_residents(household.pk), str(household))
-    title = _("Add a resident")
-    if request.method != "POST":
-        return _render(request, form, title=title, back=back)
-    if not form.is_valid():
-        return _render(request, form, title=title, back=back, status=422)
-    try:
-        services.resident_create(actor=request.user, household=household, values=form.values())
-    except ApplicationError as exc:
-        add_service_error(form, exc)
-        return _render(request, form, title=title, back=back, status=exc.status)
-    messages.success(request, _("Saved."))
-    return redirect(_household_residents(household.pk))
+    return _plain_form_view(
+        request,
+        form,
+        title=_("Add a resident"),
+        back=(_household_residents(household.pk), str(household)),
+        save=lambda: services.resident_create(
+            actor=request.user, household=household, values=form.values()
+        ),
+        done=_household_residents(household.pk),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """Edit a resident (→ services.resident_update). The clear ID number and phone are never
+    put in the page: the form shows the masked values, an empty input keeps the stored one."""
+    resident = get_or_404(selectors.resident_get, request.user, resident_id)
+    if not _may_edit(request.user, resident.grid_path):
+        raise DjangoPermissionDenied
+    form = ResidentForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            f: getattr(resident, f)
+            for f in ResidentForm.base_fields
+            if f not in ("id_number", "phone")
+        },
+        masked={"id_number": resident.id_number_masked, "phone": resident.phone_masked},
+    )
+    done = _household_residents(resident.household_id)
+    response = _plain_form_view(
+        request,
+        form,
+        title=_("Edit resident %(name)s") % {"name": resident.name},
+        back=(done, str(resident.household)),
+        save=lambda: services.resident_update(
+            actor=request.user, resident=resident, changes=form.changes()
+        ),
+        done=done,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # ------------------------------------------------------------------------------ fire resources

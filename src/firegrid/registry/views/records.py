@@ -20,6 +20,7 @@ from firegrid.people.selectors import mask_phone
 
 from .. import selectors, services
 from ..models import FireResource, Resident
+from ..services.resources import EQUIPPED_KINDS, TEAM_KINDS
 from .common import (
     PER_PAGE,
     get_or_404,
@@ -122,6 +123,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         {
             "resident": resident,
             "may_unmask": scope.may_unmask_pii_in(resident.grid_path),
+            "may_edit": scope.may_edit_registry_in(resident.grid_path),
             "flags": [label for name, label in _flag_labels() if getattr(resident, name)],
         }
         for resident in page
@@ -227,6 +229,8 @@ def fire_resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse
             "keeper_phone": phone(resource.keeper_phone),
             "may_edit": user_scope(request.user).may_edit_registry_in(resource.grid_path),
             "equipment": list(resource.equipment.all()),
+            "keeps_equipment": resource.kind in EQUIPPED_KINDS,
+            "has_members": resource.kind in TEAM_KINDS,
             "members": [(m, phone(m.phone)) for m in resource.members.all()],
             "map_data": {"point": [resource.lon, resource.lat] if resource.lon else None},
         },

@@ -332,6 +332,30 @@
     el.dataset.state = "ready";
   }
 
+  // ---------------------------------------------------------------- line editors (formsets)
+  // "Add a line" clones the formset's empty form; without JavaScript the blank lines suffice.
+  function initLineEditor(form) {
+    var prefix = form.dataset.lineEditor;
+    var total = form.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
+    var template = form.querySelector("template[data-empty-line]");
+    var button = form.querySelector("[data-add-line]");
+    var lines = form.querySelector("[data-lines]");
+    if (!total || !template || !button || !lines) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10) || 0;
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      lines.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var first = lines.lastElementChild && lines.lastElementChild.querySelector("input:not([type=hidden])");
+      if (first) { first.focus(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-line-editor]").forEach(initLineEditor);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof L === "undefined") { return; }
     labels = readJson("registry-labels") || {};

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from firegrid.core.errors import ApplicationError
 from firegrid.registry.ledger import (
     SPECS,
     ledger_export,
@@ -41,6 +42,12 @@ class Command(BaseCommand):
         out.add_argument("--key-unit", default="", choices=["", "yes", "no"])
         out.add_argument("--grid", default="", help="grid id (and its subtree)")
         out.add_argument("--status", default="all", help="active, closed or all (default)")
+        out.add_argument("--flag", default="", help="residents: a vulnerability flag")
+        out.add_argument(
+            "--unmasked",
+            action="store_true",
+            help="residents: clear ID numbers and phones (needs the unmask right; audited)",
+        )
         blank = actions.add_parser("template", help="write the blank template")
         blank.add_argument("--kind", choices=kinds, default="places")
         blank.add_argument("-o", "--output", required=True, help=".xlsx file to write")
@@ -95,8 +102,14 @@ class Command(BaseCommand):
             "key_unit": options["key_unit"],
             "grid": options["grid"],
             "status": status,
+            "flag": options["flag"],
+            "unmasked": "1" if options["unmasked"] else "",
         }
-        Path(options["output"]).write_bytes(ledger_export(user, options["kind"], query))
+        try:
+            data = ledger_export(user, options["kind"], query)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        Path(options["output"]).write_bytes(data)
         self.stderr.write(f"wrote the {options['kind']} ledger to {options['output']}")
 
     def do_template(self, options: dict[str, Any]) -> None:
