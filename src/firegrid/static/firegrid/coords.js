@@ -1,0 +1,51 @@
+/* Datum conversion in the browser: WGS-84 ↔ GCJ-02, shared by the grid map (map.js) and the
+   registry maps (registry.js). Points and boundaries from the server are WGS-84; AMap/Tencent
+   tiles are GCJ-02, so drawings are shifted to line up with such tiles. Load before either. */
+(function () {
+  "use strict";
+
+  // ---------------------------------------------------------------- datum conversion
+  // WGS-84 → GCJ-02 (the published "Mars coordinates" formula, as in map.js).
+  var A = 6378245.0;
+  var EE = 0.00669342162296594323;
+  function outOfChina(lon, lat) {
+    return lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271;
+  }
+  function tLat(x, y) {
+    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+    return r;
+  }
+  function tLon(x, y) {
+    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+    return r;
+  }
+  function wgsToGcj(lon, lat) {
+    if (outOfChina(lon, lat)) { return [lon, lat]; }
+    var dLat = tLat(lon - 105.0, lat - 35.0);
+    var dLon = tLon(lon - 105.0, lat - 35.0);
+    var radLat = lat / 180.0 * Math.PI;
+    var magic = Math.sin(radLat);
+    magic = 1 - EE * magic * magic;
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((A * (1 - EE)) / (magic * sqrtMagic) * Math.PI);
+    dLon = (dLon * 180.0) / (A / sqrtMagic * Math.cos(radLat) * Math.PI);
+    return [lon + dLon, lat + dLat];
+  }
+  // GCJ-02 → WGS-84 by iteration (only to draw a typed GCJ-02 point on a WGS-84 map).
+  function gcjToWgs(lon, lat) {
+    var w = [lon, lat];
+    for (var i = 0; i < 6; i += 1) {
+      var g = wgsToGcj(w[0], w[1]);
+      w = [w[0] - (g[0] - lon), w[1] - (g[1] - lat)];
+    }
+    return w;
+  }
+
+  window.FireGridCoords = { outOfChina: outOfChina, wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs };
+})();
