@@ -185,6 +185,7 @@ def _detail_response(
         "map_data": {
             "point": [place.lon, place.lat] if place.lon is not None else None,
             "risk": place.risk_level,
+            "grid": place.grid.boundary,
         },
     }
     return render(request, "registry/place_detail.html", context, status=status)

@@ -232,6 +232,9 @@ def fire_resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse
             "keeps_equipment": resource.kind in EQUIPPED_KINDS,
             "has_members": resource.kind in TEAM_KINDS,
             "members": [(m, phone(m.phone)) for m in resource.members.all()],
-            "map_data": {"point": [resource.lon, resource.lat] if resource.lon else None},
+            "map_data": {
+                "point": [resource.lon, resource.lat] if resource.lon is not None else None,
+                "grid": resource.grid.boundary,
+            },
         },
     )

@@ -289,8 +289,18 @@
     if (!data || !data.point) { return; }
     var map = baseMap(el, { scrollWheelZoom: false });
     var ll = toMap(data.point, el.dataset.tileCrs);
+    // The grid's outline gives the dot a place on a map without tiles (intranets often have none).
+    var outline = data.grid ? L.geoJSON(data.grid, {
+      coordsToLatLng: coordsToLatLngFor(el.dataset.tileCrs),
+      interactive: false,
+      style: { color: "#d9480f", weight: 2, fillOpacity: 0.05 },
+    }).addTo(map) : null;
     L.marker(ll, { icon: placeIcon({ risk: data.risk || "low" }) }).addTo(map);
-    map.setView(ll, 16);
+    if (outline) {
+      map.fitBounds(outline.getBounds().extend(ll), { padding: [12, 12], maxZoom: 17 });
+    } else {
+      map.setView(ll, 16);
+    }
     el.dataset.state = "ready";
   }
 
