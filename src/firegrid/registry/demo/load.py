@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from firegrid.core.audit import audit_record
+from firegrid.core.audit import audit_record, audit_record_many
 from firegrid.grids.demo.collection import COUNTY_CODE
 from firegrid.grids.models import Grid
 
@@ -130,7 +130,30 @@ def _load_places(specs: list[PlacePlan], actor: Any, county: Grid) -> int:
             )
         )
     created = Place.objects.bulk_create(rows, batch_size=500)
-    _audit_batch(actor, "demo.places_create", county, created)
+    # One history event per place (as the service and the ledger import write), so every demo
+    # place's page shows where it came from.
+    audit_record_many(
+        actor=actor,
+        events=[
+            (
+                "place.create",
+                place,
+                {
+                    "name": place.name,
+                    "grid": place.grid.code,
+                    "grid_manual": False,
+                    "classification": {
+                        "risk_level": place.risk_level,
+                        "is_key_unit": place.is_key_unit,
+                        "is_high_risk_unit": place.is_high_risk_unit,
+                        "rules": [rule["code"] for rule in place.classification["fired"]],
+                    },
+                    "source": "demo",
+                },
+            )
+            for place in created
+        ],
+    )
     return len(created)
 
 
