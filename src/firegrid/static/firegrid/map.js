@@ -4,35 +4,15 @@
 (function () {
   "use strict";
 
-  // Datum conversion lives in coords.js (loaded first by every page that loads this file).
-  var wgsToGcj = window.FireGridCoords.wgsToGcj;
+  // Shared map helpers live in mapbase.js (loaded first by every page that loads this file).
+  var maps = window.FireGridMaps;
+  var coordsToLatLngFor = maps.coordsToLatLngFor;
+  var readJson = maps.readJson;
+  var baseMap = maps.baseMap;
+  var fetchJson = maps.fetchJson;
 
-  function coordsToLatLngFor(crs) {
-    if (crs === "gcj02") {
-      return function (c) { var p = wgsToGcj(c[0], c[1]); return L.latLng(p[1], p[0]); };
-    }
-    return function (c) { return L.latLng(c[1], c[0]); };
-  }
 
-  function readJson(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
 
-  function baseMap(el) {
-    var hasTiles = !!el.dataset.tileUrl;
-    var map = L.map(el, { attributionControl: hasTiles, zoomSnap: 0.25 });
-    if (hasTiles) {
-      L.tileLayer(el.dataset.tileUrl, {
-        attribution: el.dataset.tileAttribution || "",
-        maxZoom: 19,
-      }).addTo(map);
-    } else {
-      el.classList.add("map-no-tiles");
-    }
-    map.setView([35.0, 105.0], 4);
-    return map;
-  }
 
   function style(feature, isFocus) {
     var color = (feature.properties && feature.properties.color) || "#d9480f";
@@ -82,13 +62,6 @@
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [16, 16] }); }
   }
 
-  function fetchJson(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      });
-  }
 
   /* The main map: roots of the viewer's scope; clicking a polygon drills into its children. */
   function initMainMap(el) {

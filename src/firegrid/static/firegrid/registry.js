@@ -8,48 +8,15 @@
 (function () {
   "use strict";
 
-  // Datum conversion lives in coords.js (loaded first by every page that loads this file).
-  var wgsToGcj = window.FireGridCoords.wgsToGcj;
-  var gcjToWgs = window.FireGridCoords.gcjToWgs;
-
-  // A WGS-84 [lon, lat] as a Leaflet LatLng on a map whose tiles are in `tileCrs`.
-  function toMap(lonlat, tileCrs) {
-    var p = tileCrs === "gcj02" ? wgsToGcj(lonlat[0], lonlat[1]) : lonlat;
-    return L.latLng(p[1], p[0]);
-  }
-  function coordsToLatLngFor(tileCrs) {
-    return function (c) { return toMap([c[0], c[1]], tileCrs); };
-  }
-
-  // ---------------------------------------------------------------- shared helpers
-  function readJson(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
+  // Shared map helpers live in mapbase.js (loaded first by every page that loads this file).
+  var maps = window.FireGridMaps;
+  var gcjToWgs = maps.gcjToWgs;
+  var toMap = maps.toMap;
+  var coordsToLatLngFor = maps.coordsToLatLngFor;
+  var readJson = maps.readJson;
+  var baseMap = maps.baseMap;
+  var fetchJson = maps.fetchJson;
   var labels = {};
-
-  function baseMap(el, options) {
-    var hasTiles = !!el.dataset.tileUrl;
-    var map = L.map(el, Object.assign({ attributionControl: hasTiles, zoomSnap: 0.25 }, options || {}));
-    if (hasTiles) {
-      L.tileLayer(el.dataset.tileUrl, {
-        attribution: el.dataset.tileAttribution || "",
-        maxZoom: 19,
-      }).addTo(map);
-    } else {
-      el.classList.add("map-no-tiles");
-    }
-    map.setView([35.0, 105.0], 4);
-    return map;
-  }
-
-  function fetchJson(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      });
-  }
 
   function gridLayer(collection, tileCrs) {
     return L.geoJSON(collection, {

@@ -1,6 +1,7 @@
-/* Datum conversion in the browser: WGS-84 ↔ GCJ-02, shared by the grid map (map.js) and the
-   registry maps (registry.js). Points and boundaries from the server are WGS-84; AMap/Tencent
-   tiles are GCJ-02, so drawings are shifted to line up with such tiles. Load before either. */
+/* What every FireGrid map shares, loaded before map.js (grids) and registry.js (registry):
+   datum conversion WGS-84 ↔ GCJ-02, the base map (tiles optional), JSON reading and fetching.
+   Points and boundaries from the server are WGS-84; AMap/Tencent tiles are GCJ-02, so drawings
+   are shifted to line up with such tiles. */
 (function () {
   "use strict";
 
@@ -47,5 +48,51 @@
     return w;
   }
 
-  window.FireGridCoords = { outOfChina: outOfChina, wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs };
+  // A WGS-84 [lon, lat] as a Leaflet LatLng on a map whose tiles are in `tileCrs`.
+  function toMap(lonlat, tileCrs) {
+    var p = tileCrs === "gcj02" ? wgsToGcj(lonlat[0], lonlat[1]) : lonlat;
+    return L.latLng(p[1], p[0]);
+  }
+  function coordsToLatLngFor(tileCrs) {
+    return function (c) { return toMap([c[0], c[1]], tileCrs); };
+  }
+
+  function readJson(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  // A Leaflet map on `el`; tiles only when the page names a tile URL (intranets often have none).
+  function baseMap(el, options) {
+    var hasTiles = !!el.dataset.tileUrl;
+    var map = L.map(el, Object.assign({ attributionControl: hasTiles, zoomSnap: 0.25 }, options || {}));
+    if (hasTiles) {
+      L.tileLayer(el.dataset.tileUrl, {
+        attribution: el.dataset.tileAttribution || "",
+        maxZoom: 19,
+      }).addTo(map);
+    } else {
+      el.classList.add("map-no-tiles");
+    }
+    map.setView([35.0, 105.0], 4);
+    return map;
+  }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
+  }
+
+  window.FireGridMaps = {
+    wgsToGcj: wgsToGcj,
+    gcjToWgs: gcjToWgs,
+    toMap: toMap,
+    coordsToLatLngFor: coordsToLatLngFor,
+    readJson: readJson,
+    baseMap: baseMap,
+    fetchJson: fetchJson,
+  };
 })();
