@@ -29,6 +29,7 @@ from ..models import (
     TeamMember,
 )
 from ..services.common import normalize_key
+from ..services.places import classification_summary
 from ..services.residents import resident_set_pii
 from .plan import BuildingPlan, HouseholdPlan, PlacePlan, ResourcePlan, registry_demo_plan
 
@@ -142,12 +143,7 @@ def _load_places(specs: list[PlacePlan], actor: Any, county: Grid) -> int:
                     "name": place.name,
                     "grid": place.grid.code,
                     "grid_manual": False,
-                    "classification": {
-                        "risk_level": place.risk_level,
-                        "is_key_unit": place.is_key_unit,
-                        "is_high_risk_unit": place.is_high_risk_unit,
-                        "rules": [rule["code"] for rule in place.classification["fired"]],
-                    },
+                    "classification": classification_summary(place),
                     "source": "demo",
                 },
             )

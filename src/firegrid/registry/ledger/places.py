@@ -38,8 +38,10 @@ from ..services.places import (
     FLOAT_FIELDS,
     INT_FIELDS,
     PLACE_FIELDS,
+    classification_summary,
     clean_place_values,
     history_value,
+    place_classify,
 )
 from . import columns as c
 from .columns import PLACES, Column
@@ -456,25 +458,6 @@ def _target_grid(
     return grid, True, row.grid_reason
 
 
-def _summary(place: Place) -> dict[str, Any]:
-    return {
-        **{name: getattr(place, name) for name in CLASSIFIED_FIELDS},
-        "rules": [rule["code"] for rule in place.classification.get("fired", [])],
-    }
-
-
-def _classify(place: Place, place_type: PlaceType, rules: list[Any]) -> None:
-    computed = classify(
-        type_id=place_type.pk,
-        default_risk=place_type.default_risk,
-        values={name: getattr(place, name) for name in (*INT_FIELDS, *FLOAT_FIELDS)},
-        rules=rules,
-    )
-    place.classification = computed
-    for name, value in effective(computed, place.overrides).items():
-        setattr(place, name, value)
-
-
 def _new_place(
     row: _Row, grid: GridInfo, manual: bool, reason: str, rules: list[Any], now: Any
 ) -> dict[str, Any]:
@@ -561,11 +544,11 @@ def _apply(
             place.overrides, place.override_reason = overrides, override_reason
     if not history:
         return history
-    before = _summary(place)
+    before = classification_summary(place)
     place.name_key = normalize_key(place.name)
     place.address_key = normalize_key(place.address)
-    _classify(place, place.place_type, rules)
-    after = _summary(place)
+    place_classify(place, rules=rules)
+    after = classification_summary(place)
     if before != after:
         history["classification"] = [before, after]
     place.updated_at = now

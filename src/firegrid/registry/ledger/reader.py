@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from firegrid.core.errors import ValidationFailed
 
 from .columns import Column, LedgerSpec, clean_header
+from .xlsx import column_letter
 
 _SHEET_REL = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"')
 _REL = re.compile(rb"<Relationship\b[^>]*>")
@@ -113,15 +114,6 @@ def scan_sheet(file: IO[bytes]) -> SheetScan:
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise _not_xlsx() from exc
     return SheetScan(rows=rows, formula_cell=formula_cell)
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def read_ledger(file: IO[bytes], spec: LedgerSpec) -> LedgerRows:

@@ -60,6 +60,7 @@ class Sheet:
 
 
 def column_letter(index: int) -> str:
+    """Excel's column name of a 0-based index: 0 → A, 25 → Z, 26 → AA."""
     letters = ""
     index += 1
     while index:

@@ -14,19 +14,25 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from firegrid.core import pii
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import ValidationFailed
 
-from ..classification import active_rules, classify, effective
 from ..models import DuplicateCandidate, Place
 from .common import normalize_key, require_edit
 from .duplicates import place_flag_duplicates
-from .places import FLOAT_FIELDS, INT_FIELDS, PHONE_FIELDS, TEXT_FIELDS
+from .places import (
+    CLASSIFIED_FIELDS,
+    FLOAT_FIELDS,
+    INT_FIELDS,
+    PHONE_FIELDS,
+    RULE_INPUTS,
+    TEXT_FIELDS,
+    history_value,
+    place_classify,
+)
 
 # Fields filled on the kept record when blank there and set on the merged one.
 FILLABLE = (*TEXT_FIELDS, *PHONE_FIELDS, *INT_FIELDS, *FLOAT_FIELDS)
-RULE_INPUTS = (*INT_FIELDS, *FLOAT_FIELDS)
 
 
 def _blank(value: Any) -> bool:
@@ -71,8 +77,7 @@ def place_merge(*, actor: Any, keep: Place, merge: Place, reason: str = "") -> P
     for field in FILLABLE:
         old, new = getattr(keep, field), getattr(merge, field)
         if _blank(old) and not _blank(new):
-            shown = pii.mask_phone(new) if field in PHONE_FIELDS else new
-            filled[field] = [old, shown]
+            filled[field] = [history_value(field, old), history_value(field, new)]
             setattr(keep, field, new)
     if filled:
         keep.name_key = normalize_key(keep.name)
@@ -126,16 +131,8 @@ def place_merge(*, actor: Any, keep: Place, merge: Place, reason: str = "") -> P
 
 
 def _reclassify(place: Place, filled: dict[str, Any]) -> None:
-    before = {k: getattr(place, k) for k in ("risk_level", "is_key_unit", "is_high_risk_unit")}
-    computed = classify(
-        type_id=place.place_type_id,
-        default_risk=place.place_type.default_risk,
-        values={field: getattr(place, field) for field in RULE_INPUTS},
-        rules=active_rules(),
-    )
-    place.classification = computed
-    after = effective(computed, place.overrides)
-    for field, value in after.items():
-        setattr(place, field, value)
+    before = {k: getattr(place, k) for k in CLASSIFIED_FIELDS}
+    place_classify(place)
+    after = {k: getattr(place, k) for k in CLASSIFIED_FIELDS}
     if before != after:
         filled["classification"] = [before, after]

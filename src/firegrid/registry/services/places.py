@@ -18,46 +18,41 @@ from firegrid.core.errors import ValidationFailed
 from firegrid.core.pii import mask_phone
 from firegrid.grids.models import Grid
 
-from ..classification import active_rules, classify, effective
+from ..classification import RuleSpec, active_rules, classify, effective
 from ..models import Place, PlaceType, RiskLevel
-from .common import locate_point, normalize_key, normalize_phone_field, require_edit
+from .cleaning import Spec, invalid
+from .cleaning import clean_values as clean_fields
+from .common import locate_point, normalize_key, require_edit
 from .duplicates import place_flag_duplicates
 
-TEXT_FIELDS = {
-    "name": 200,
-    "address": 300,
-    "licence_number": 50,
-    "responsible_name": 50,
-    "manager_name": 50,
-    "note": 300,
+# The editable fields, checked by the same `cleaning` rules as every other registry record.
+PLACE_SPECS: dict[str, Spec] = {
+    "name": Spec("text", max_length=200, required=True),
+    "address": Spec("text", max_length=300),
+    "licence_number": Spec("text", max_length=50),
+    "responsible_name": Spec("text", max_length=50),
+    "manager_name": Spec("text", max_length=50),
+    "note": Spec("text", max_length=300),
+    "responsible_phone": Spec("phone"),
+    "manager_phone": Spec("phone"),
+    "phone": Spec("phone"),
+    "floors": Spec("int"),
+    "beds": Spec("int"),
+    "rooms": Spec("int"),
+    "occupants": Spec("int"),
+    "floor_area_m2": Spec("float"),
+    "height_m": Spec("float"),
+    # A place is merged only by `place_merge`, never by an edit.
+    "status": Spec("choice", choices=(Place.Status.ACTIVE, Place.Status.CLOSED)),
 }
-PHONE_FIELDS = ("responsible_phone", "manager_phone", "phone")
-INT_FIELDS = ("floors", "beds", "rooms", "occupants")
-FLOAT_FIELDS = ("floor_area_m2", "height_m")
-PLACE_FIELDS = (*TEXT_FIELDS, *PHONE_FIELDS, *INT_FIELDS, *FLOAT_FIELDS, "place_type", "status")
+TEXT_FIELDS = tuple(f for f, spec in PLACE_SPECS.items() if spec.kind == "text")
+PHONE_FIELDS = tuple(f for f, spec in PLACE_SPECS.items() if spec.kind == "phone")
+INT_FIELDS = tuple(f for f, spec in PLACE_SPECS.items() if spec.kind == "int")
+FLOAT_FIELDS = tuple(f for f, spec in PLACE_SPECS.items() if spec.kind == "float")
+PLACE_FIELDS = (*PLACE_SPECS, "place_type")
 CLASSIFIED_FIELDS = ("risk_level", "is_key_unit", "is_high_risk_unit")
 # Fields that feed the classification rules: changing one re-classifies the place.
 RULE_INPUTS = ("place_type", *INT_FIELDS, *FLOAT_FIELDS)
-
-
-def _invalid(field: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed(message, code=code, details={"field": field})
-
-
-def _clean_number(field: str, value: Any, *, integer: bool) -> int | float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = int(value) if integer else float(value)
-    except (TypeError, ValueError) as exc:
-        raise _invalid(
-            field, _("%(field)s must be a number.") % {"field": field}, "number_invalid"
-        ) from exc
-    if number < 0 or number > 10_000_000:
-        raise _invalid(
-            field, _("%(field)s is out of range.") % {"field": field}, "number_out_of_range"
-        )
-    return number
 
 
 def _clean_type(value: Any, types: Mapping[str, PlaceType] | None = None) -> PlaceType:
@@ -68,7 +63,7 @@ def _clean_type(value: Any, types: Mapping[str, PlaceType] | None = None) -> Pla
     else:
         place_type = PlaceType.objects.filter(code=str(value or ""), active=True).first()
     if place_type is None:
-        raise _invalid(
+        raise invalid(
             "place_type",
             _("Unknown place type %(type)s.") % {"type": repr(value)},
             "place_type_unknown",
@@ -84,36 +79,12 @@ def clean_place_values(
     `types` (active place types by code, loaded once) spares the query per call that checking
     a 100,000-row ledger could not afford.
     """
-    unknown = set(values) - set(PLACE_FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
-            code="fields_unknown",
-        )
-    clean: dict[str, Any] = {}
-    for field, value in values.items():
-        if field in TEXT_FIELDS:
-            text = " ".join(str(value or "").split())
-            if len(text) > TEXT_FIELDS[field]:
-                raise _invalid(
-                    field,
-                    _("%(field)s is longer than %(max)s characters.")
-                    % {"field": field, "max": TEXT_FIELDS[field]},
-                    "text_too_long",
-                )
-            clean[field] = text
-        elif field in PHONE_FIELDS:
-            clean[field] = normalize_phone_field(str(value or ""), field=field)
-        elif field in INT_FIELDS or field in FLOAT_FIELDS:
-            clean[field] = _clean_number(field, value, integer=field in INT_FIELDS)
-        elif field == "place_type":
-            clean[field] = _clean_type(value, types)
-        elif field == "status":
-            if value not in Place.Status.values or value == Place.Status.MERGED:
-                raise _invalid(field, _("Unknown status."), "status_invalid")
-            clean[field] = value
-    if "name" in clean and not clean["name"]:
-        raise _invalid("name", _("The name must not be empty."), "name_required")
+    fields = dict(values)
+    type_given = "place_type" in fields
+    place_type = fields.pop("place_type", None)
+    clean = clean_fields(fields, PLACE_SPECS)
+    if type_given:
+        clean["place_type"] = _clean_type(place_type, types)
     return clean
 
 
@@ -127,16 +98,24 @@ def history_value(field: str, value: Any) -> Any:
     return value
 
 
-def _classify(place: Place) -> None:
+def place_classify(place: Place, *, rules: list[RuleSpec] | None = None) -> bool:
+    """Apply the rules (and the place's overrides) to the unsaved place; whether anything moved.
+
+    `rules` loaded once spares a query per place when many are classified.
+    """
     computed = classify(
         type_id=place.place_type_id,
         default_risk=place.place_type.default_risk,
         values={field: getattr(place, field) for field in (*INT_FIELDS, *FLOAT_FIELDS)},
-        rules=active_rules(),
+        rules=active_rules() if rules is None else rules,
     )
+    values = effective(computed, place.overrides)
+    if computed == place.classification and all(getattr(place, k) == v for k, v in values.items()):
+        return False
     place.classification = computed
-    for field, value in effective(computed, place.overrides).items():
+    for field, value in values.items():
         setattr(place, field, value)
+    return True
 
 
 @transaction.atomic
@@ -158,7 +137,7 @@ def place_create(
     clean = clean_place_values(values)
     for required in ("name", "place_type"):
         if required not in clean:
-            raise _invalid(
+            raise invalid(
                 required, _("%(field)s is required.") % {"field": required}, "field_required"
             )
     located = locate_point(lon=lon, lat=lat, crs=crs)
@@ -177,7 +156,7 @@ def place_create(
     )
     place.name_key = normalize_key(place.name)
     place.address_key = normalize_key(place.address)
-    _classify(place)
+    place_classify(place)
     place.save()
     audit_record(
         actor=actor,
@@ -187,7 +166,7 @@ def place_create(
             "name": place.name,
             "grid": target.code,
             "grid_manual": place.grid_manual,
-            "classification": _classification_summary(place),
+            "classification": classification_summary(place),
         },
     )
     place_flag_duplicates(place=place)
@@ -196,13 +175,13 @@ def place_create(
 
 def _manual_grid(grid: Grid, reason: str) -> Grid:
     if not reason.strip():
-        raise _invalid(
+        raise invalid(
             "grid",
             _("Setting the grid by hand needs a reason."),
             "grid_reason_required",
         )
     if grid.children.exists():
-        raise _invalid(
+        raise invalid(
             "grid",
             _("A place belongs to a leaf grid, not to %(grid)s.") % {"grid": grid.name},
             "grid_not_leaf",
@@ -210,7 +189,8 @@ def _manual_grid(grid: Grid, reason: str) -> Grid:
     return grid
 
 
-def _classification_summary(place: Place) -> dict[str, Any]:
+def classification_summary(place: Place) -> dict[str, Any]:
+    """The classification as history events record it: effective values and fired rules."""
     return {
         **{field: getattr(place, field) for field in CLASSIFIED_FIELDS},
         "rules": [rule["code"] for rule in place.classification.get("fired", [])],
@@ -258,10 +238,10 @@ def _apply_update(
         return place
     place.name_key = normalize_key(place.name)
     place.address_key = normalize_key(place.address)
-    before = _classification_summary(place)
+    before = classification_summary(place)
     if any(field in history for field in RULE_INPUTS):
-        _classify(place)
-    after = _classification_summary(place)
+        place_classify(place)
+    after = classification_summary(place)
     if before != after:
         history["classification"] = [before, after]
     place.save()
@@ -297,7 +277,7 @@ def place_set_grid(*, actor: Any, place: Place, grid: Grid | None, reason: str =
 def _apply_set_grid(actor: Any, place: Place, grid: Grid | None, reason: str) -> Place:
     if grid is None:
         if place.lon is None or place.lat is None:
-            raise _invalid("grid", _("This place has no point to locate."), "point_missing")
+            raise invalid("grid", _("This place has no point to locate."), "point_missing")
         target = locate_point(lon=place.lon, lat=place.lat, crs="wgs84").grid
         manual, reason = False, ""
     else:
@@ -370,14 +350,14 @@ def place_set_classification(
             code="fields_unknown",
         )
     if "risk_level" in overrides and overrides["risk_level"] not in RiskLevel.values:
-        raise _invalid("risk_level", _("Unknown risk level."), "risk_level_invalid")
+        raise invalid("risk_level", _("Unknown risk level."), "risk_level_invalid")
     if overrides and not reason.strip():
-        raise _invalid(
+        raise invalid(
             "override_reason",
             _("A manual classification needs a reason."),
             "override_reason_required",
         )
-    before = _classification_summary(place)
+    before = classification_summary(place)
     place.overrides = {key: overrides[key] for key in CLASSIFIED_FIELDS if key in overrides}
     place.override_reason = reason.strip() if overrides else ""
     for field, value in effective(place.classification, place.overrides).items():
@@ -388,7 +368,7 @@ def place_set_classification(
         action="place.set_classification",
         target=place,
         data={
-            "changes": {"classification": [before, _classification_summary(place)]},
+            "changes": {"classification": [before, classification_summary(place)]},
             "overrides": place.overrides,
             "reason": place.override_reason,
         },
@@ -403,20 +383,8 @@ def places_reclassify(*, actor: Any) -> int:
     rules = active_rules()
     changed = 0
     for place in Place.objects.select_related("place_type").iterator(chunk_size=2000):
-        computed = classify(
-            type_id=place.place_type_id,
-            default_risk=place.place_type.default_risk,
-            values={field: getattr(place, field) for field in (*INT_FIELDS, *FLOAT_FIELDS)},
-            rules=rules,
-        )
-        values = effective(computed, place.overrides)
-        if computed == place.classification and all(
-            getattr(place, k) == v for k, v in values.items()
-        ):
+        if not place_classify(place, rules=rules):
             continue
-        place.classification = computed
-        for field, value in values.items():
-            setattr(place, field, value)
         place.save(update_fields=[*CLASSIFIED_FIELDS, "classification", "updated_at"])
         changed += 1
     audit_record(actor=actor, action="places.reclassify", data={"changed": changed})
