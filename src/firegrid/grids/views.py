@@ -308,13 +308,10 @@ def _public_grid(grid_id: int) -> Grid:
 def grid_board_page(request: HttpRequest, grid_id: int) -> HttpResponse:
     """The public notice board (公示): who is responsible for this grid. No login needed."""
     grid = _public_grid(grid_id)
-    phones_public = grid.jurisdiction.phones_public
     rows = [
         {
             "assignment": a,
-            "phone": a.person.phone
-            if phones_public
-            else people_selectors.mask_phone(a.person.phone),
+            "phone": people_selectors.board_phone(a.person.phone, grid=grid),
             "duties": a.duties or a.role.duties,
             "photo_url": reverse("grids:board_photo", args=[grid.pk, a.person_id])
             if a.person.photo

@@ -76,6 +76,16 @@ def person_phone_for(user: Any, person: Person) -> str:
     return mask_phone(person.phone)
 
 
+def board_phone(phone: str, *, grid: Grid, user: Any = None) -> str:
+    """A responsible person's phone on a grid's public board or a place's placard: in full where
+    the jurisdiction publishes phones or the viewer's role sees phones there; masked otherwise."""
+    if grid.jurisdiction.phones_public or (
+        user is not None and user_scope(user).sees_phone_in(grid.path)
+    ):
+        return phone
+    return mask_phone(phone)
+
+
 def role_get(code: str) -> Role:
     role = Role.objects.filter(code=code).first()
     if role is None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from firegrid.core.errors import NotFound
 from firegrid.core.models import AuditEvent
+from firegrid.core.pii import mask_phone
 from firegrid.people.scope import user_scope
 
 from .models import (
@@ -84,10 +85,8 @@ def place_list(user: Any, filters: PlaceFilters | None = None) -> QuerySet[Place
         places = places.filter(is_key_unit=filters.key_unit)
     if filters.has_duplicates is not None:
         flagged = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
-        ids = set(flagged.values_list("place_id", flat=True)) | set(
-            flagged.values_list("other_id", flat=True)
-        )
-        places = places.filter(pk__in=ids) if filters.has_duplicates else places.exclude(pk__in=ids)
+        in_a_pair = Q(pk__in=flagged.values("place_id")) | Q(pk__in=flagged.values("other_id"))
+        places = places.filter(in_a_pair) if filters.has_duplicates else places.exclude(in_a_pair)
     places = _grid_subtree(places, user, filters.grid_id)
     return places.order_by("grid_path", "name", "id")
 
@@ -130,6 +129,16 @@ def duplicate_list(user: Any) -> QuerySet[DuplicateCandidate]:
         .select_related("place", "other", "place__place_type", "other__place_type")
         .order_by("-created_at", "id")
     )
+
+
+def phone_for(user: Any, grid_path: str, phone: str) -> str:
+    """A private person's phone (landlord, team member) as the viewer may see it: in full only
+    where their role `sees_phones` (the people app's rule); masked (138****1234) otherwise.
+    Work contacts of places and fire resources are shown to everyone in scope: workers call
+    them to arrange inspections, and they stand on the place's placard anyway."""
+    if not phone or user_scope(user).sees_phone_in(grid_path):
+        return phone
+    return mask_phone(phone)
 
 
 def place_type_list() -> QuerySet[PlaceType]:

@@ -11,10 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from firegrid.core.errors import NotFound, PermissionDenied
-from firegrid.core.pii import mask_phone
 from firegrid.grids.models import Grid
 from firegrid.grids.schemas import ErrorOut
-from firegrid.people.scope import user_scope
 
 router = Router(tags=["registry"])
 WRITE_ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -48,13 +46,3 @@ def point_of(payload: dict[str, Any]) -> tuple[float, float, str] | None:
 
 def grid_ref(grid: Grid) -> dict[str, Any]:
     return {"id": grid.pk, "code": grid.code, "name": grid.name}
-
-
-def phone_for(user: Any, grid_path: str, phone: str) -> str:
-    """A private person's phone (landlord, team member) as the viewer may see it: in full only
-    where their role `sees_phones` (the people app's rule); masked (138****1234) otherwise.
-    Work contacts of places and fire resources are shown to everyone in scope: workers call
-    them to arrange inspections, and they stand on the place's placard anyway."""
-    if not phone or user_scope(user).sees_phone_in(grid_path):
-        return phone
-    return mask_phone(phone)

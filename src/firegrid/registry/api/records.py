@@ -49,7 +49,6 @@ from .common import (
     POINT_FIELDS,
     WRITE_ERRORS,
     grid_ref,
-    phone_for,
     point_in_scope,
     point_of,
     router,
@@ -131,7 +130,7 @@ def household_out(user: Any, household: Household) -> dict[str, Any]:
         "size": household.size,
         "is_rental": household.is_rental,
         "landlord_name": household.landlord_name,
-        "landlord_phone": phone_for(user, household.grid_path, household.landlord_phone),
+        "landlord_phone": selectors.phone_for(user, household.grid_path, household.landlord_phone),
         "note": household.note,
     }
 
@@ -288,7 +287,7 @@ def fire_resource_detail(request: HttpRequest, resource_id: int) -> dict[str, An
             {
                 "id": m.pk,
                 "name": m.name,
-                "phone": phone_for(request.user, resource.grid_path, m.phone),
+                "phone": selectors.phone_for(request.user, resource.grid_path, m.phone),
                 "person_id": m.person_id,
             }
             for m in resource.members.all()

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 
 from firegrid.core.errors import ApplicationError
 from firegrid.people.scope import user_scope
-from firegrid.people.selectors import mask_phone
 
 from .. import selectors, services
 from ..forms import EquipmentFormSet, MemberFormSet
@@ -108,11 +107,10 @@ def fire_resource_members(request: HttpRequest, resource_id: int) -> HttpRespons
     A viewer whose role may not see phones gets them masked; a masked phone sent back unchanged
     keeps the stored number."""
     resource = _editable_resource(request, resource_id, TEAM_KINDS)
-    sees_phones = user_scope(request.user).sees_phone_in(resource.grid_path)
     stored = {m.pk: m for m in resource.members.all()}
 
     def shown(phone: str) -> str:
-        return phone if sees_phones or not phone else mask_phone(phone)
+        return selectors.phone_for(request.user, resource.grid_path, phone)
 
     initial = [{"member": m.pk, "name": m.name, "phone": shown(m.phone)} for m in stored.values()]
     formset = MemberFormSet(
@@ -129,7 +127,7 @@ def fire_resource_members(request: HttpRequest, resource_id: int) -> HttpRespons
         data = form.cleaned_data
         member = stored.get(data.get("member") or 0)
         phone = data.get("phone", "")
-        if member is not None and not sees_phones and member.phone and phone == shown(member.phone):
+        if member is not None and member.phone and phone == shown(member.phone):
             phone = member.phone
         same_person = member is not None and member.name == data.get("name")
         lines.append(

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from firegrid.core.errors import ApplicationError
 from firegrid.people import selectors as people_selectors
-from firegrid.people.scope import user_scope
 
 from .. import selectors, services
 from ..forms import PlaceForm
@@ -204,14 +203,10 @@ def place_placard(request: HttpRequest, place_id: int) -> HttpResponse:
     """The printable placard (标牌化管理): who answers for this place, and a QR code to report."""
     user = request.user
     place = get_or_404(selectors.place_get, user, place_id)
-    scope = user_scope(user)
-    phones_public = place.grid.jurisdiction.phones_public
     workers = [
         {
             "assignment": a,
-            "phone": a.person.phone
-            if phones_public or scope.sees_phone_in(place.grid_path)
-            else people_selectors.mask_phone(a.person.phone),
+            "phone": people_selectors.board_phone(a.person.phone, grid=place.grid, user=user),
         }
         for a in people_selectors.grid_board(place.grid)
         if a.role.code in WORKER_ROLES

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from firegrid.core.errors import ApplicationError
 from firegrid.people.scope import user_scope
-from firegrid.people.selectors import mask_phone
 
 from .. import selectors, services
 from ..models import FireResource, Resident
@@ -216,22 +215,20 @@ def fire_resource_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fire_resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = get_or_404(selectors.fire_resource_get, request.user, resource_id)
-    sees_phones = user_scope(request.user).sees_phone_in(resource.grid_path)
-
-    def phone(value: str) -> str:
-        return value if sees_phones or not value else mask_phone(value)
-
     return render(
         request,
         "registry/fire_resource_detail.html",
         {
             "resource": resource,
-            "keeper_phone": phone(resource.keeper_phone),
+            "keeper_phone": resource.keeper_phone,
             "may_edit": user_scope(request.user).may_edit_registry_in(resource.grid_path),
             "equipment": list(resource.equipment.all()),
             "keeps_equipment": resource.kind in EQUIPPED_KINDS,
             "has_members": resource.kind in TEAM_KINDS,
-            "members": [(m, phone(m.phone)) for m in resource.members.all()],
+            "members": [
+                (m, selectors.phone_for(request.user, resource.grid_path, m.phone))
+                for m in resource.members.all()
+            ],
             "map_data": {
                 "point": [resource.lon, resource.lat] if resource.lon is not None else None,
                 "grid": resource.grid.boundary,
