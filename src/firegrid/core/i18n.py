@@ -14,9 +14,14 @@ class HasLocalizedName(Protocol):
     name_en: str
 
 
+def localized(chinese: str, english: str) -> str:
+    """``english`` for an English-speaking viewer when there is one, else the Chinese text."""
+    language = translation.get_language() or ""
+    if language.lower().startswith("en") and english:
+        return english
+    return chinese
+
+
 def localized_name(obj: HasLocalizedName) -> str:
     """``name_en`` for an English-speaking viewer when there is one, else the Chinese ``name``."""
-    language = translation.get_language() or ""
-    if language.lower().startswith("en") and obj.name_en:
-        return obj.name_en
-    return obj.name
+    return localized(obj.name, obj.name_en)

@@ -53,6 +53,11 @@ class DataScope:
     def sees_phone_in(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.phone_paths)
 
+    @property
+    def may_edit_registry_somewhere(self) -> bool:
+        """Whether any grid lets the viewer add registry records (pages offer "add"/"import")."""
+        return self.everything or bool(self.registry_paths)
+
     def may_edit_registry_in(self, path: str) -> bool:
         """Whether the viewer may add or edit registry records (places, buildings…) under `path`."""
         return self.everything or any(path.startswith(p) for p in self.registry_paths)

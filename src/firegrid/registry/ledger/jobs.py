@@ -48,10 +48,7 @@ class ImportOutcome:
 
 def ledger_may_import(user: Any) -> bool:
     """Importing needs the right to edit the registry somewhere (checked per row later)."""
-    if user is None or not user.is_authenticated:
-        return False
-    scope = user_scope(user)
-    return scope.everything or bool(scope.registry_paths)
+    return user_scope(user).may_edit_registry_somewhere
 
 
 def ledger_import_start(

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from firegrid.core.errors import ApplicationError, NotFound
-from firegrid.core.i18n import localized_name
+from firegrid.core.i18n import localized, localized_name
 from firegrid.grids import selectors as grid_selectors
 from firegrid.people.scope import user_scope
 
@@ -43,12 +42,8 @@ def int_param(request: HttpRequest, key: str) -> int | None:
         return None
 
 
-def english() -> bool:
-    return (translation.get_language() or "").lower().startswith("en")
-
-
 def group_name(place_type: PlaceType) -> str:
-    return place_type.group_en if english() and place_type.group_en else place_type.group
+    return localized(place_type.group, place_type.group_en)
 
 
 def type_choices(*, groups: bool = False) -> list[tuple[Any, Any]]:
@@ -88,30 +83,15 @@ def query_string(filters: dict[str, Any]) -> str:
     return urlencode({key: value for key, value in filters.items() if value not in ("", None)})
 
 
-def optional_url(name: str, *args: Any, query: str = "") -> str:
-    """The URL of a page another part of the issue provides, or "" while it does not exist."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-    return f"{url}?{query}" if query else url
-
-
 def ledger_export_url(kind: str, query: str = "") -> str:
-    """The Excel export of a filtered list, for the record types the ledger module exports."""
-    try:
-        from ..ledger.columns import SPECS
-    except ImportError:
-        return ""
-    if kind not in SPECS:
-        return ""
-    return optional_url("registry:ledger_export", kind, query=query)
+    """The Excel export of a list with the same filters (every list's kind has a ledger)."""
+    url = reverse("registry:ledger_export", args=[kind])
+    return f"{url}?{query}" if query else url
 
 
 def may_add_records(user: Any) -> bool:
     """Whether the viewer may add registry records anywhere (a role with can_edit_registry)."""
-    scope = user_scope(user)
-    return scope.everything or bool(scope.registry_paths)
+    return user_scope(user).may_edit_registry_somewhere
 
 
 def error_field(exc: ApplicationError) -> str | None:
