@@ -36,11 +36,15 @@ class DataScope:
     def is_empty(self) -> bool:
         return not self.everything and not self.read_paths
 
-    def q(self, path_field: str = "path", *, manage: bool = False) -> Q:
-        """A filter on a grid path field (e.g. "grid__path") restricting rows to this scope."""
+    def q(self, path_field: str = "path", *, manage: bool = False, registry: bool = False) -> Q:
+        """A filter on a grid path field (e.g. "grid__path") restricting rows to this scope
+        (with `manage`: where the viewer manages; with `registry`: where they edit the registry)."""
         if self.everything:
             return Q()
-        paths = self.manage_paths if manage else self.read_paths
+        if registry:
+            paths = self.registry_paths
+        else:
+            paths = self.manage_paths if manage else self.read_paths
         if not paths:
             return Q(pk__in=[])
         return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))

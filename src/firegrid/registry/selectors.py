@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from firegrid.core.errors import NotFound
 from firegrid.core.models import AuditEvent
 from firegrid.core.pii import mask_phone
+from firegrid.grids.models import Grid
 from firegrid.people.scope import user_scope
 
 from .models import (
@@ -247,9 +248,6 @@ def fire_resource_get(user: Any, resource_id: int) -> FireResource:
     return resource
 
 
-# --- added for the JSON API (registry/api.py) ---------------------------------------------
-
-
 def duplicate_get(user: Any, candidate_id: int) -> DuplicateCandidate:
     """An open duplicate flag whose two places are both in the viewer's scope, or NotFound."""
     candidate = duplicate_list(user).filter(pk=candidate_id).first()
@@ -276,15 +274,12 @@ def place_map_points(
     return places
 
 
-# ---------------------------------------------------------------- for the registry pages
-
-
 def place_map_rows(
     user: Any, filters: PlaceFilters, *, limit: int
 ) -> tuple[int, list[tuple[Any, ...]]]:
     """(how many places match, the first `limit` of them as light rows for the map:
     id, name, lon, lat, type id, risk level, key unit, grid id, grid name)."""
-    places = place_list(user, filters).exclude(lon__isnull=True).exclude(lat__isnull=True)
+    places = place_map_points(user, filters)
     total = places.count()
     rows = list(
         places.values_list(
@@ -309,22 +304,10 @@ def rules_by_code(codes: list[str]) -> dict[str, ClassificationRule]:
 
 def place_grid_choices(user: Any, *, limit: int = 500) -> list[Any]:
     """Leaf grids where the viewer may add places: the choices for setting a grid by hand."""
-    from firegrid.grids.models import Grid
-
-    scope = user_scope(user)
-    grids = Grid.objects.filter(children__isnull=True).defer("boundary")
-    if not scope.everything:
-        if not scope.registry_paths:
-            return []
-        match = Q(pk__in=[])
-        for path in scope.registry_paths:
-            match |= Q(path__startswith=path)
-        grids = grids.filter(match)
-    return list(grids.order_by("path")[:limit])
+    grids = Grid.objects.filter(user_scope(user).q(registry=True), children__isnull=True)
+    return list(grids.defer("boundary").order_by("path")[:limit])
 
 
 def grid_names(codes: set[str]) -> dict[str, str]:
     """Grid names by code, to show grid moves in a place's history."""
-    from firegrid.grids.models import Grid
-
     return dict(Grid.objects.filter(code__in=codes).values_list("code", "name"))
