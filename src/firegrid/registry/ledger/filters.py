@@ -29,8 +29,8 @@ def place_filters_from_query(query: Mapping[str, Any]) -> PlaceFilters:
     if status == "all" or status not in (*Place.Status.values, ""):
         status = ""
     return PlaceFilters(
-        search=str(query.get("q", query.get("search", "")) or "").strip(),
-        place_type=str(query.get("type", query.get("place_type", "")) or "").strip(),
+        search=str(query.get("q", query.get("search", "")) or "").strip()[:100],
+        place_type=str(query.get("type", query.get("place_type", "")) or "").strip()[:50],
         risk_level=risk if risk in RiskLevel.values else "",
         key_unit=_flag(query.get("key_unit")),
         grid_id=int(grid) if grid.isdigit() else None,

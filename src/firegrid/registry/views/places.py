@@ -20,13 +20,13 @@ from firegrid.core.i18n import localized_name
 from firegrid.people.scope import user_scope
 
 from .. import selectors
+from ..ledger.filters import place_filters_from_query
 from ..models import Place, PlaceType, RiskLevel
 from ..selectors import PlaceFilters
 from .common import (
     PER_PAGE,
     RISK_COLORS,
     grid_options,
-    int_param,
     ledger_export_url,
     may_add_records,
     query_string,
@@ -40,17 +40,11 @@ GEOJSON_MAX_PLACES = 20_000
 
 
 def _filters(request: HttpRequest) -> PlaceFilters:
-    key_unit = {"1": True, "0": False}.get(request.GET.get("key_unit", ""))
-    status = request.GET.get("status") or Place.Status.ACTIVE
-    risk = request.GET.get("risk", "")
-    return PlaceFilters(
-        search=request.GET.get("q", "").strip()[:100],
-        place_type=request.GET.get("type", "").strip()[:50],
-        risk_level=risk if risk in RiskLevel.values else "",
-        key_unit=key_unit,
-        grid_id=int_param(request, "grid"),
-        status=status if status in (Place.Status.ACTIVE, Place.Status.CLOSED) else "",  # "all"
-    )
+    """The ledger export's parser, with the page's default: an empty status means in business."""
+    query = request.GET.copy()
+    if not query.get("status"):
+        query["status"] = Place.Status.ACTIVE
+    return place_filters_from_query(query)
 
 
 def _filter_params(filters: PlaceFilters) -> dict[str, Any]:
