@@ -32,6 +32,10 @@ class Role(BaseModel):
         _("may add and edit places, buildings, households and fire resources"), default=False
     )
 
+    inspection_hours_month = models.PositiveSmallIntegerField(
+        _("hours per month available for inspections and patrols"), default=40
+    )
+
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
@@ -115,3 +119,27 @@ class Assignment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.role} · {self.grid}"
+
+
+class Leave(BaseModel):
+    """A person away for a span of days (请假/离岗): their tasks go to the AB-post partner."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="leaves"
+    )
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("to (inclusive)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leaves")
+        ordering = ["person", "start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__gte=models.F("start_on")), name="leave_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.start_on}–{self.end_on}"

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "firegrid.grids",
     "firegrid.people",
     "firegrid.registry",
+    "firegrid.inspections",
+    "firegrid.hazards",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +241,18 @@ FIREGRID_LEDGER_KEEP_DAYS = int(os.environ.get("FIREGRID_LEDGER_KEEP_DAYS", "7")
 FIREGRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("FIREGRID_OVERLAP_TOLERANCE_M2", "1.0"))
 FIREGRID_CONTAINMENT_TOLERANCE_M2 = float(
     os.environ.get("FIREGRID_CONTAINMENT_TOLERANCE_M2", "1.0")
+)
+# Inspections (检查): how far from the place's point a submitted GPS fix may be before the form
+# warns and asks for a reason, how far ahead the daily sweep plans tasks, photo limits.
+FIREGRID_INSPECTION_MAX_DISTANCE_M = float(
+    os.environ.get("FIREGRID_INSPECTION_MAX_DISTANCE_M", "200")
+)
+FIREGRID_SCHEDULE_HORIZON_DAYS = int(os.environ.get("FIREGRID_SCHEDULE_HORIZON_DAYS", "14"))
+FIREGRID_INSPECTION_PHOTO_MAX_BYTES = int(
+    os.environ.get("FIREGRID_INSPECTION_PHOTO_MAX_BYTES", str(15 * 1024 * 1024))
+)
+FIREGRID_INSPECTION_PHOTO_MAX_SIDE_PX = int(
+    os.environ.get("FIREGRID_INSPECTION_PHOTO_MAX_SIDE_PX", "1600")
 )
 FIREGRID_GAP_WARNING_M2 = float(os.environ.get("FIREGRID_GAP_WARNING_M2", "1.0"))
 
