@@ -14,5 +14,6 @@ urlpatterns = [
     path("grids/", include("firegrid.grids.urls")),
     path("people/", include("firegrid.people.urls")),
     path("registry/", include("firegrid.registry.urls")),
+    path("inspections/", include("firegrid.inspections.urls")),
     path("admin/", admin.site.urls),
 ]

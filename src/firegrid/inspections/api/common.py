@@ -1,0 +1,5 @@
+"""The inspections router."""
+
+from ninja import Router
+
+router = Router(tags=["inspections"])
