@@ -106,7 +106,8 @@ def test_failing_the_ebike_item_raises_a_hazard_linked_to_the_inspection(
 
     hazard = Hazard.objects.get()
     assert hazard.category.code == "ebike"
-    assert (hazard.inspection_id, getattr(hazard.checklist_item, "code", None)) == (inspection.pk, "ebike_indoor")
+    assert hazard.inspection_id == inspection.pk
+    assert getattr(hazard.checklist_item, "code", None) == "ebike_indoor"
     assert (hazard.place_id, hazard.source, hazard.state) == (shop.pk, "inspection", "reported")
     assert hazard.description == "楼道内2辆电动车充电"
     assert (inspection.result, inspection.failed_count) == ("problems", 1)
