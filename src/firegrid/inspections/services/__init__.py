@@ -3,6 +3,7 @@
 from .checklists import (
     checklist_for_patrol,
     checklist_for_place,
+    checklist_new_version,
     checklist_publish,
     template_usable_for,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "PhotoIn",
     "checklist_for_patrol",
     "checklist_for_place",
+    "checklist_new_version",
     "checklist_publish",
     "inspection_check",
     "inspection_submit",

@@ -114,3 +114,28 @@ def checklist_publish(
         data={"code": code, "version": template.version, "items": codes},
     )
     return template
+
+
+@transaction.atomic
+def checklist_new_version(*, actor: Any, template_id: int) -> ChecklistTemplate:
+    """Copy a checklist as its next version, to edit: the old version stays for the records
+    made with it."""
+    source = ChecklistTemplate.objects.filter(pk=template_id).first()
+    if source is None:
+        raise NotFound(_("No such checklist."))
+    items = [
+        {"code": item.code, **{key: getattr(item, key) for key in ITEM_FIELDS}}
+        for item in source.items.order_by("position", "id")
+    ]
+    return checklist_publish(
+        actor=actor,
+        code=source.code,
+        name=source.name,
+        name_en=source.name_en,
+        kind=source.kind,
+        items=items,
+        place_type_codes=list(source.place_types.values_list("code", flat=True)),
+        for_key_units=source.for_key_units,
+        priority=source.priority,
+        source=source.source,
+    )
