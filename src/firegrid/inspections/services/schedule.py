@@ -186,11 +186,32 @@ def _clean_streaks(place_ids: list[int], longest: int) -> dict[int, int]:
     return streaks
 
 
-def _covered_until(rule: ScheduleRule) -> dict[int, datetime.date]:
-    """Per target (place id, or grid id for patrols): the last day a task already covers."""
+class _Windows:
+    """The (period start, window start, due) triples of [start, end], once per frequency."""
+
+    def __init__(self, rule: ScheduleRule, start: datetime.date, end: datetime.date) -> None:
+        self.rule, self.start, self.end = rule, start, end
+        self.cache: dict[str, list[tuple[datetime.date, datetime.date, datetime.date]]] = {}
+
+    def of(self, frequency: str) -> list[tuple[datetime.date, datetime.date, datetime.date]]:
+        if frequency not in self.cache:
+            triples = []
+            for first, last in periods_overlapping(frequency, self.start, self.end):
+                window_start, due_on = window_of(first, last, self.rule.window_days)
+                if due_on >= self.start:  # a window already over would be born missed
+                    triples.append((first, window_start, due_on))
+            self.cache[frequency] = triples
+        return self.cache[frequency]
+
+
+def _covered_until(rule: ScheduleRule, start: datetime.date) -> dict[int, datetime.date]:
+    """Per target (place id, or grid id for patrols): the last day a task already covers.
+
+    A period overlapping `start` began at most a year before it, so older tasks cannot matter.
+    """
     key = "grid_id" if rule.kind == ScheduleRule.Kind.PATROL else "place_id"
     rows = (
-        InspectionTask.objects.filter(rule=rule)
+        InspectionTask.objects.filter(rule=rule, due_on__gte=start - datetime.timedelta(days=366))
         .exclude(state=InspectionTask.State.CANCELLED)
         .values(key)
         .annotate(last=Max("due_on"))
@@ -205,16 +226,16 @@ def _rule_rows(
     targets = list(rule_targets(rule))
     policy = FrequencyPolicy(rule, [t.place_id for t in targets if t.place_id is not None])
     staff = _staff(rule, start - datetime.timedelta(days=366), end)
-    covered = _covered_until(rule)
+    covered = _covered_until(rule, start)
+    windows = _Windows(rule, start, end)
     rows: list[list[Any]] = []
     for target in targets:
         frequency = policy.frequency(target)
         key = target.grid_id if target.place_id is None else target.place_id
         last_covered = covered.get(key)
         holder = holder_grid(target.grid_path, rule.grid_depth)
-        for first, last in periods_overlapping(frequency, start, end):
-            window_start, due_on = window_of(first, last, rule.window_days)
-            if due_on < start or (last_covered is not None and first <= last_covered):
+        for first, window_start, due_on in windows.of(frequency):
+            if last_covered is not None and first <= last_covered:
                 continue
             person_id, via = staff.pick(holder, window_start, due_on)
             rows.append(
