@@ -41,6 +41,8 @@ from .tasks import person_of, task_transition
 AnswerType = ChecklistItem.AnswerType
 Value = InspectionAnswer.Value
 OPEN_TASK_STATES = (InspectionTask.State.PLANNED, InspectionTask.State.IN_PROGRESS)
+# A phone's clock may run a little ahead; anything further in the future is refused.
+CLOCK_SKEW = datetime.timedelta(minutes=10)
 
 
 @dataclass
@@ -146,14 +148,29 @@ def _place_and_person(actor: Any, data: InspectionIn) -> tuple[Place, Person]:
     return place, person
 
 
+def done_on(data: InspectionIn | Any) -> datetime.date:
+    """The day the work was done (a draft sent from a phone later keeps its own day)."""
+    return timezone.localdate(data.finished_at or timezone.now())
+
+
+def check_times(started_at: datetime.datetime, finished_at: datetime.datetime | None) -> None:
+    finished = finished_at or timezone.now()
+    if started_at > finished or finished > timezone.now() + CLOCK_SKEW:
+        raise ValidationFailed(
+            _("The start and end times do not fit (start after end, or in the future)."),
+            code="times_invalid",
+        )
+
+
 def _task(actor: Any, data: InspectionIn, place: Place, person: Person) -> InspectionTask | None:
-    """The task this inspection completes: the one named, or the person's open one for today."""
-    today = timezone.localdate()
+    """The task this inspection completes: the one named, or the person's task whose window
+    holds the day of the inspection (also when the sweep already marked it missed)."""
+    day = done_on(data)
     if data.task_id is None:
         return (
             InspectionTask.objects.select_for_update()
-            .filter(place=place, assignee=person, state__in=OPEN_TASK_STATES)
-            .filter(window_start__lte=today, due_on__gte=today)
+            .filter(place=place, assignee=person, state__in=[*OPEN_TASK_STATES, "missed"])
+            .filter(window_start__lte=day, due_on__gte=day)
             .order_by("due_on")
             .first()
         )
@@ -170,7 +187,8 @@ def _task(actor: Any, data: InspectionIn, place: Place, person: Person) -> Inspe
         raise PermissionDenied(
             _("This task is assigned to someone else."), code="task_not_assignee"
         )
-    if task.state not in OPEN_TASK_STATES:
+    late_sync = task.state == InspectionTask.State.MISSED and task.due_on >= day
+    if task.state not in OPEN_TASK_STATES and not late_sync:
         raise ValidationFailed(
             _("The task is already “%(state)s”.")
             % {"state": InspectionTask.State(task.state).label},
@@ -314,6 +332,7 @@ def _check_hazards(answers: list[InspectionAnswer], hazards: list[HazardIn]) -> 
 def inspection_check(*, actor: Any, data: InspectionIn) -> Checked:
     """Validate a submission completely; nothing is written here."""
     place, person = _place_and_person(actor, data)
+    check_times(data.started_at, data.finished_at)
     task = _task(actor, data, place, person)
     template = template_usable_for(place, data.template_id)
     answers = _answers(template, data)
@@ -349,7 +368,9 @@ def inspection_submit(*, actor: Any, data: InspectionIn) -> Inspection:
     inspection = _write(actor, data, checked)
     _raise_hazards(actor, inspection, checked)
     if checked.task is not None:
-        task_transition(actor=actor, task=checked.task, to=InspectionTask.State.DONE)
+        task_transition(
+            actor=actor, task=checked.task, to=InspectionTask.State.DONE, done_on=done_on(data)
+        )
     audit_record(
         actor=actor,
         action="inspection.submit",

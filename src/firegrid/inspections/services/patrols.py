@@ -23,6 +23,7 @@ from firegrid.people.scope import user_scope
 
 from ..models import InspectionPhoto, InspectionTask, Patrol
 from ..photos import clean_field_photo
+from .inspect import check_times, done_on
 from .tasks import person_of, task_transition
 
 MAX_POINTS = 5000
@@ -72,13 +73,13 @@ def _clean_points(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
-def _patrol_task(grid: Grid, person_id: int) -> InspectionTask | None:
-    today = timezone.localdate()
+def _patrol_task(grid: Grid, person_id: int, day: datetime.date) -> InspectionTask | None:
+    """The patroller's task of this grid whose window holds the day of the patrol."""
+    states = [InspectionTask.State.PLANNED, InspectionTask.State.IN_PROGRESS, "missed"]
     return (
         InspectionTask.objects.select_for_update()
-        .filter(grid=grid, place__isnull=True, assignee_id=person_id)
-        .filter(state__in=[InspectionTask.State.PLANNED, InspectionTask.State.IN_PROGRESS])
-        .filter(window_start__lte=today, due_on__gte=today)
+        .filter(grid=grid, place__isnull=True, assignee_id=person_id, state__in=states)
+        .filter(window_start__lte=day, due_on__gte=day)
         .order_by("due_on")
         .first()
     )
@@ -98,6 +99,7 @@ def patrol_submit(*, actor: Any, data: PatrolIn) -> Patrol:
     person = person_of(actor)
     if person is None:
         raise PermissionDenied(_("Only a person on the register may patrol."), code="no_person")
+    check_times(data.started_at, data.finished_at)
     points = _clean_points(data.points)
     photos = [
         clean_field_photo(upload, label=_("Photo %(n)d") % {"n": n})
@@ -107,7 +109,7 @@ def patrol_submit(*, actor: Any, data: PatrolIn) -> Patrol:
     outside = sum(
         1 for p in points if area is not None and not area.covers(Point(p["lon"], p["lat"]))
     )
-    task = _patrol_task(grid, person.pk)
+    task = _patrol_task(grid, person.pk, done_on(data))
     patrol = Patrol.objects.create(
         client_uuid=data.client_uuid,
         task=task,
@@ -139,7 +141,7 @@ def patrol_submit(*, actor: Any, data: PatrolIn) -> Patrol:
             links={"patrol": patrol},
         )
     if task is not None:
-        task_transition(actor=actor, task=task, to=InspectionTask.State.DONE)
+        task_transition(actor=actor, task=task, to=InspectionTask.State.DONE, done_on=done_on(data))
     audit_record(
         actor=actor,
         action="patrol.submit",

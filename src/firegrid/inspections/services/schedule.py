@@ -280,6 +280,8 @@ def schedule_generate(
     with large_write_cache():
         insert_rows(InspectionTask, TASK_COLUMNS, all_rows)
     result.created = len(all_rows)
+    if not all_rows:
+        return result  # nothing changed, nothing to record
     audit_record(
         actor=actor,
         action="inspections.schedule_generate",

@@ -30,7 +30,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     State.PLANNED: frozenset({State.IN_PROGRESS, State.DONE, State.MISSED, State.CANCELLED}),
     State.IN_PROGRESS: frozenset({State.DONE, State.MISSED, State.CANCELLED, State.PLANNED}),
     State.DONE: frozenset(),
-    State.MISSED: frozenset(),
+    # An inspection finished inside the window but synced from a phone after the sweep.
+    State.MISSED: frozenset({State.DONE}),
     State.CANCELLED: frozenset(),
 }
 # Transitions a manager of the task's grid makes; the rest belong to the assignee or the system.
@@ -70,9 +71,18 @@ def _check_right(*, actor: Any, task: InspectionTask, to: str) -> None:
 
 
 def task_transition(
-    *, actor: Any, task: InspectionTask, to: str, reason: str = "", system: bool = False
+    *,
+    actor: Any,
+    task: InspectionTask,
+    to: str,
+    reason: str = "",
+    system: bool = False,
+    done_on: datetime.date | None = None,
 ) -> InspectionTask:
-    """Move `task` to state `to` if the table allows it and the actor may; audited."""
+    """Move `task` to state `to` if the table allows it and the actor may; audited.
+
+    `done_on` is the day the work was done (an offline inspection may arrive days later).
+    """
     if to not in TRANSITIONS.get(task.state, frozenset()):
         raise ValidationFailed(
             _("A task that is “%(from)s” cannot become “%(to)s”.")
@@ -81,6 +91,10 @@ def task_transition(
         )
     if not system:
         _check_right(actor=actor, task=task, to=to)
+    if _late_for_window(task, to, done_on):
+        raise ValidationFailed(
+            _("The task's window ended before this work was done."), code="task_window_over"
+        )
     if to == State.CANCELLED and not reason.strip():
         raise ValidationFailed(_("Say why the task is cancelled."), code="task_reason_required")
     old = task.state
@@ -88,7 +102,7 @@ def task_transition(
     task.state_changed_at = timezone.now()
     fields = ["state", "state_changed_at", "updated_at"]
     if to == State.DONE:
-        task.completed_on = timezone.localdate()
+        task.completed_on = done_on or timezone.localdate()
         fields.append("completed_on")
     if reason:
         task.reason = reason.strip()[:300]
@@ -101,6 +115,13 @@ def task_transition(
         data={"changes": {"state": [old, to]}, **({"reason": task.reason} if reason else {})},
     )
     return task
+
+
+def _late_for_window(task: InspectionTask, to: str, done_on: datetime.date | None) -> bool:
+    """A missed task may only become done by work done inside its window."""
+    if task.state != State.MISSED or to != State.DONE:
+        return False
+    return done_on is None or not (task.window_start <= done_on <= task.due_on)
 
 
 @transaction.atomic

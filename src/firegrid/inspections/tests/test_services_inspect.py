@@ -307,3 +307,44 @@ def test_a_patrol_without_points_is_refused(setup: dict[str, Any]) -> None:
         patrol_submit(actor=setup["worker"], data=data)
     assert caught.value.code == "gps_missing"
     assert Patrol.objects.count() == 0
+
+
+def test_a_draft_synced_after_the_sweep_still_completes_its_task_on_its_own_day(
+    setup: dict[str, Any],
+) -> None:
+    task = setup["task"]
+    finished = timezone.now() - datetime.timedelta(days=1)
+    InspectionTask.objects.filter(pk=task.pk).update(
+        window_start=timezone.localdate(finished), due_on=timezone.localdate(finished),
+        state="missed",
+    )  # fmt: skip
+    data = submission(
+        setup, started_at=finished - datetime.timedelta(minutes=5), finished_at=finished
+    )
+
+    inspection_submit(actor=setup["worker"], data=data)
+
+    task.refresh_from_db()
+    assert (task.state, task.completed_on) == ("done", timezone.localdate(finished))
+
+
+def test_work_done_after_the_window_does_not_revive_a_missed_task(setup: dict[str, Any]) -> None:
+    task = setup["task"]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    InspectionTask.objects.filter(pk=task.pk).update(
+        window_start=yesterday, due_on=yesterday, state="missed"
+    )
+
+    with pytest.raises(ValidationFailed) as caught:
+        inspection_submit(actor=setup["worker"], data=submission(setup))
+
+    assert caught.value.code == "task_closed"
+    assert_nothing_saved()
+
+
+def test_times_in_the_future_are_refused(setup: dict[str, Any]) -> None:
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with pytest.raises(ValidationFailed) as caught:
+        inspection_submit(actor=setup["worker"], data=submission(setup, finished_at=later))
+    assert caught.value.code == "times_invalid"
+    assert_nothing_saved()

@@ -118,6 +118,8 @@ def test_running_the_sweep_twice_creates_no_duplicates(month: dict[str, Any]) ->
     # Only January's periods are new: 8 × 10 days, 3 rentals, key-unit weeks from Jan 4.
     assert overlapping.per_rule == {"xiaopian_daily": 80, "rentals_monthly": 3, "key_weekly": 1}
     assert InspectionTask.objects.count() == 256 + 84
+    # A run that changed nothing leaves no audit event.
+    assert AuditEvent.objects.filter(action="inspections.schedule_generate").count() == 2
 
 
 @time_machine.travel(datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC), tick=False)
