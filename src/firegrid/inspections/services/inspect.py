@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import NotFound, PermissionDenied, ValidationFailed
-from firegrid.hazards.models import Hazard
+from firegrid.hazards.models import Hazard, HazardCategory
 from firegrid.hazards.services import hazard_report
 from firegrid.people.models import Person
 from firegrid.people.scope import user_scope
@@ -312,8 +312,22 @@ def _check_photo_rules(
         )
 
 
+def known_categories(codes: set[str]) -> None:
+    """Refuse unknown or inactive hazard categories before any file is stored."""
+    known = set(
+        HazardCategory.objects.filter(code__in=codes, active=True).values_list("code", flat=True)
+    )
+    unknown = sorted(codes - known)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown hazard category “%(code)s”.") % {"code": ", ".join(unknown)},
+            code="hazard_category_unknown",
+        )
+
+
 def _check_hazards(answers: list[InspectionAnswer], hazards: list[HazardIn]) -> None:
     failed = {a.item.code: a.item for a in answers if a.failed}
+    known_categories({failed[w.item].hazard_category for w in hazards if w.item in failed} - {""})
     for wanted in hazards:
         item = failed.get(wanted.item)
         if item is None:
@@ -365,7 +379,15 @@ def inspection_submit(*, actor: Any, data: InspectionIn) -> Inspection:
             raise ValidationFailed(_("This draft id was already used."), code="client_uuid_taken")
         return existing
     checked = inspection_check(actor=actor, data=data)
-    inspection = _write(actor, data, checked)
+    try:
+        with transaction.atomic():
+            inspection = _write(actor, data, checked)
+    except IntegrityError:
+        # The same draft arrived twice at once: the other request saved it.
+        existing = Inspection.objects.filter(client_uuid=data.client_uuid).first()
+        if existing is None or existing.submitted_by_id != actor.pk:
+            raise
+        return existing
     _raise_hazards(actor, inspection, checked)
     if checked.task is not None:
         task_transition(

@@ -23,7 +23,7 @@ from firegrid.people.scope import user_scope
 
 from ..models import InspectionPhoto, InspectionTask, Patrol
 from ..photos import clean_field_photo
-from .inspect import check_times, done_on
+from .inspect import check_times, done_on, known_categories
 from .tasks import person_of, task_transition
 
 MAX_POINTS = 5000
@@ -101,6 +101,9 @@ def patrol_submit(*, actor: Any, data: PatrolIn) -> Patrol:
         raise PermissionDenied(_("Only a person on the register may patrol."), code="no_person")
     check_times(data.started_at, data.finished_at)
     points = _clean_points(data.points)
+    known_categories({h.category for h in data.hazards})
+    if any(not h.description.strip() for h in data.hazards):
+        raise ValidationFailed(_("Describe the hazard."), code="hazard_description_required")
     photos = [
         clean_field_photo(upload, label=_("Photo %(n)d") % {"n": n})
         for n, upload in enumerate(data.photos, start=1)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import NotFound, PermissionDenied, ValidationFailed
 from firegrid.grids.models import Grid
-from firegrid.people.models import Person
+from firegrid.people.models import Assignment, Person
 from firegrid.people.scope import user_scope
 from firegrid.registry.models import Place
 
@@ -138,6 +138,19 @@ def task_cancel(*, actor: Any, task_id: int, reason: str) -> InspectionTask:
     return task_transition(actor=actor, task=task, to=State.CANCELLED, reason=reason)
 
 
+def assignable_person(actor: Any, person_id: int) -> Person:
+    """A person holding an active assignment inside the actor's scope, else a clear error."""
+    active = Assignment.objects.active(timezone.localdate()).filter(
+        user_scope(actor).q("grid__path")
+    )
+    person = Person.objects.filter(pk=person_id, assignments__in=active).distinct().first()
+    if person is None:
+        raise ValidationFailed(
+            _("Choose a person who holds a post in your grids."), code="person_unknown"
+        )
+    return person
+
+
 @transaction.atomic
 def task_reassign(*, actor: Any, task_id: int, person_id: int) -> InspectionTask:
     """A manager hands an open task to another person."""
@@ -146,9 +159,7 @@ def task_reassign(*, actor: Any, task_id: int, person_id: int) -> InspectionTask
         raise PermissionDenied(_("Only a manager of the grid may reassign a task."))
     if task.state not in (State.PLANNED, State.IN_PROGRESS):
         raise ValidationFailed(_("Only an open task can be reassigned."), code="task_closed")
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        raise ValidationFailed(_("No such person."), code="person_unknown")
+    person = assignable_person(actor, person_id)
     old = task.assignee_id
     task.assignee = person
     task.assigned_via = InspectionTask.Via.MANUAL
@@ -191,7 +202,7 @@ def task_create_unscheduled(
         raise ValidationFailed(_("Choose a place or a grid."), code="task_target_required")
     if not scope.covers(grid.path, manage=True):
         raise PermissionDenied(_("Only a manager of the grid may create tasks there."))
-    assignee = Person.objects.filter(pk=assignee_id).first() if assignee_id else person_of(actor)
+    assignee = assignable_person(actor, assignee_id) if assignee_id else person_of(actor)
     today = timezone.localdate()
     if due_on < today:
         raise ValidationFailed(_("The due date is in the past."), code="task_due_past")
