@@ -32,6 +32,7 @@ from .people import (
 )
 
 if TYPE_CHECKING:
+    from firegrid.inspections.demo import InspectionsDemoResult
     from firegrid.registry.demo import RegistryDemoResult
 
 DEFAULT_PASSWORD = "firegrid-demo"  # noqa: S105 - the documented password of a local demo
@@ -61,6 +62,7 @@ class DemoLoadResult:
     passwords_reset: int
     logins: list[DemoLogin]
     registry: RegistryDemoResult | None = None
+    inspections: InspectionsDemoResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -71,6 +73,7 @@ class DemoLoadResult:
             or self.users_created
             or self.passwords_reset
             or (self.registry is not None and self.registry.changed)
+            or (self.inspections is not None and self.inspections.changed)
         )
 
 
@@ -99,6 +102,9 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
     from firegrid.registry.demo import registry_demo_load  # the registry app builds on the grids
 
     registry = registry_demo_load(actor=actor)
+    from firegrid.inspections.demo import inspections_demo_load  # builds on the registry
+
+    inspections = inspections_demo_load(actor=actor)
     return DemoLoadResult(
         levels=levels,
         imported=needs_import,
@@ -111,6 +117,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
         passwords_reset=passwords_reset,
         logins=plan.logins,
         registry=registry,
+        inspections=inspections,
     )
 
 

@@ -53,6 +53,12 @@ class Command(BaseCommand):
                 for name, total in result.registry.totals.items()
             )
             out(f"registry: created {counts}")
+        if result.inspections is not None:
+            made = result.inspections
+            out(
+                f"inspections: {made.tasks_created} tasks planned, {made.inspections} inspections, "
+                f"{made.hazards} hazards, {made.missed} missed, {made.patrols} patrols recorded"
+            )
         verdict = "demo loaded" if result.changed else "demo already loaded; nothing changed"
         out(self.style.SUCCESS(f"{verdict} in {seconds:.1f} s"))
         out("")
