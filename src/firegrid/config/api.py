@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from firegrid.core.api_auth import API_AUTH
 from firegrid.core.errors import ApplicationError
 from firegrid.grids.api import router as grids_router
+from firegrid.hazards.api import router as hazards_router
 from firegrid.inspections.api import router as inspections_router
 from firegrid.people.api import router as people_router
 from firegrid.registry.api import ledger_router
@@ -94,3 +95,4 @@ api.add_router("/", people_router)
 api.add_router("/", registry_router)
 api.add_router("/", ledger_router)
 api.add_router("/", inspections_router)
+api.add_router("/", hazards_router)
