@@ -10,19 +10,15 @@ a hazard outside the viewer's data scope answers 404.
 import datetime
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from firegrid.core.errors import NotFound
 from firegrid.grids.api import RenderedPagination, Rows
-from firegrid.grids.models import Grid
 from firegrid.grids.schemas import ErrorOut
-from firegrid.people.scope import user_scope
 from firegrid.registry.schemas import GridRefOut
 
+from . import selectors
 from .models import Hazard, HazardCategory
 
 router = Router(tags=["hazards"])
@@ -76,12 +72,6 @@ class HazardDetailOut(HazardOut):
     created_at: datetime.datetime
 
 
-def hazard_queryset(user: Any) -> QuerySet[Hazard]:
-    return Hazard.objects.filter(user_scope(user).q("grid_path")).select_related(
-        "category", "place", "grid"
-    )
-
-
 def hazard_out(hazard: Hazard) -> dict[str, Any]:
     """Needs category, place and grid selected."""
     place = hazard.place
@@ -101,24 +91,6 @@ def hazard_out(hazard: Hazard) -> dict[str, Any]:
         "major_element_code": hazard.major_element_code,
         "found_at": hazard.found_at,
     }
-
-
-def _filtered(user: Any, filters: HazardFilters) -> QuerySet[Hazard]:
-    hazards = hazard_queryset(user)
-    if filters.grid_id is not None:
-        grid = Grid.objects.filter(user_scope(user).q("path"), pk=filters.grid_id).first()
-        if grid is None:
-            raise NotFound(_("No such grid."), code="grid_not_found")
-        hazards = hazards.filter(grid_path__startswith=grid.path)
-    if filters.state == "open":
-        hazards = hazards.exclude(state__in=Hazard.CLOSED_STATES)
-    elif filters.state:
-        hazards = hazards.filter(state=filters.state)
-    if filters.category.strip():
-        hazards = hazards.filter(category__code=filters.category.strip())
-    if filters.place_id is not None:
-        hazards = hazards.filter(place_id=filters.place_id)
-    return hazards.order_by("-found_at", "-id")
 
 
 @router.get("/hazards/categories", response=list[HazardCategoryOut])
@@ -142,20 +114,14 @@ def list_categories(request: HttpRequest) -> Any:
 @paginate(RenderedPagination, page_size=50)
 def list_hazards(request: HttpRequest, filters: Query[HazardFilters]) -> Any:
     """Hazards in your scope, newest first; filter by state (or `open`), category, place, grid."""
-    return Rows(_filtered(request.user, filters), hazard_out)
+    wanted = selectors.HazardFilters(**filters.dict())
+    return Rows(selectors.hazard_list(actor=request.user, filters=wanted), hazard_out)
 
 
 @router.get("/hazards/{int:hazard_id}", response={200: HazardDetailOut, 404: ErrorOut})
 def get_hazard(request: HttpRequest, hazard_id: int) -> Any:
     """One hazard with what it was found by (inspection and item, or patrol)."""
-    hazard = (
-        hazard_queryset(request.user)
-        .select_related("checklist_item", "reported_by")
-        .filter(pk=hazard_id)
-        .first()
-    )
-    if hazard is None:
-        raise NotFound(_("No such hazard."), code="hazard_not_found")
+    hazard = selectors.hazard_get(actor=request.user, hazard_id=hazard_id)
     return {
         **hazard_out(hazard),
         "inspection_id": hazard.inspection_id,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from firegrid.core.errors import NotFound
 from firegrid.grids.models import Grid
+from firegrid.grids.selectors import grid_get
 from firegrid.people.models import Assignment, Person
 from firegrid.people.scope import user_scope
 from firegrid.registry.models import Place
@@ -46,14 +47,7 @@ class TaskFilters:
 
 def scoped_grid(actor: Any, grid_id: int | None) -> Grid | None:
     """The grid named (NotFound outside the scope), or None for "everything I see"."""
-    if grid_id is None:
-        return None
-    grid = (
-        Grid.objects.filter(user_scope(actor).q("path"), pk=grid_id).select_related("level").first()
-    )
-    if grid is None:
-        raise NotFound(_("No such grid."))
-    return grid
+    return None if grid_id is None else grid_get(actor, grid_id)
 
 
 def _tasks_in(actor: Any, grid: Grid | None) -> QuerySet[InspectionTask]:

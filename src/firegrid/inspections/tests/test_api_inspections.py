@@ -422,7 +422,7 @@ def test_inspection_list_with_a_grid_outside_the_scope_is_404(world: dict[str, A
     response = client.get(f"/api/v1/inspections?grid_id={other.pk}")
 
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["code"] == "grid_not_found"
 
 
 # ------------------------------------------------------------------------------ patrols
