@@ -228,12 +228,14 @@ def behind(
     tasks = _tasks_in(actor, scoped_grid(actor, grid_id)).filter(
         due_on__gte=start, due_on__lte=end, assignee__isnull=False
     )
-    counts = tasks.values("assignee_id", "state").annotate(
-        n=Count("id"), late=Count("id", filter=Q(due_on__lt=today))
+    counts = list(
+        tasks.values("assignee_id", "state")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_on__lt=today)))
+        .order_by()
     )
     loads: dict[int, PersonLoad] = {}
     people = Person.objects.in_bulk({c["assignee_id"] for c in counts})
-    for entry in counts.order_by():
+    for entry in counts:
         load = loads.setdefault(entry["assignee_id"], PersonLoad(people[entry["assignee_id"]]))
         if entry["state"] == State.CANCELLED:
             continue
