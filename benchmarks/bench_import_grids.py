@@ -161,6 +161,42 @@ def postgres_database(url: str) -> Iterator[None]:
             admin.execute(drop)
 
 
+def run_in_child(
+    url: str, script: str, worker_args: list[str], extra_env: dict[str, str] | None = None
+) -> int:
+    """Run `script --worker URL …` on one database in a child process with its own var dir:
+    `sqlite` is a temporary file; a postgres:// database is created first and dropped after."""
+    with tempfile.TemporaryDirectory(prefix="firegrid-bench-") as var_dir:
+        if url == "sqlite" or url.startswith("sqlite:"):
+            path = Path(var_dir) / "bench.sqlite3"
+            print(f"\n== SQLite: temporary file {path} ==", flush=True)
+            return _child(f"sqlite:///{path}", var_dir, script, worker_args, extra_env or {})
+        print(f"\n== PostgreSQL: {url} (created for this run) ==", flush=True)
+        try:
+            with postgres_database(url):
+                return _child(url, var_dir, script, worker_args, extra_env or {})
+        except Exception as exc:  # connection or setup failure: report it, go on
+            print(f"FAIL PostgreSQL not usable: {exc}")
+            return 1
+
+
+def _child(
+    url: str, var_dir: str, script: str, worker_args: list[str], extra_env: dict[str, str]
+) -> int:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "firegrid.config.settings.base",
+        "FIREGRID_VAR_DIR": var_dir,
+        "FIREGRID_MEDIA_ROOT": str(Path(var_dir) / "media"),
+        "FIREGRID_DEBUG": "0",  # DEBUG would keep every SQL query in memory
+        **extra_env,
+    }
+    env.pop("FIREGRID_REDIS_URL", None)
+    command = [sys.executable, script, "--worker", url, *worker_args]
+    return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
+
+
 def print_machine() -> None:
     print(f"machine: {cpu_model()}, {os.cpu_count()} logical cores, {platform.system()}")
     print(

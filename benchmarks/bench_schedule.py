@@ -35,11 +35,8 @@ import argparse
 import cProfile
 import datetime
 import importlib.util
-import os
 import pstats
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,7 +49,7 @@ sys.path.insert(0, str(HERE))
 if importlib.util.find_spec("firegrid") is None:
     sys.path.insert(0, str(HERE.parent / "src"))
 
-from bench_import_grids import build_collection, postgres_database, print_machine  # noqa: E402
+from bench_import_grids import build_collection, print_machine, run_in_child  # noqa: E402
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/fg_bench_schedule"
 GOAL_SECONDS = 30.0
@@ -104,34 +101,16 @@ def parse_args() -> argparse.Namespace:
 
 
 def run_database(url: str, args: argparse.Namespace) -> int:
-    with tempfile.TemporaryDirectory(prefix="firegrid-bench-") as var_dir:
-        if url == "sqlite" or url.startswith("sqlite:"):
-            path = Path(var_dir) / "bench.sqlite3"
-            print(f"\n== SQLite: temporary file {path} ==", flush=True)
-            return run_child(f"sqlite:///{path}", var_dir, args)
-        print(f"\n== PostgreSQL: {url} (created for this run) ==", flush=True)
-        try:
-            with postgres_database(url):
-                return run_child(url, var_dir, args)
-        except Exception as exc:  # connection or setup failure: report it, go on
-            print(f"FAIL PostgreSQL not usable: {exc}")
-            return 1
-
-
-def run_child(url: str, var_dir: str, args: argparse.Namespace) -> int:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "firegrid.config.settings.base",
-        "FIREGRID_VAR_DIR": var_dir,
-        "FIREGRID_MEDIA_ROOT": str(Path(var_dir) / "media"),
-        "FIREGRID_DEBUG": "0",  # DEBUG would keep every SQL query in memory
-    }
-    env.pop("FIREGRID_REDIS_URL", None)
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", url]
-    command += ["--places", str(args.places), "--grids", str(args.grids)]
-    command += ["--seed", str(args.seed)] + (["--profile"] if args.profile else [])
-    return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
+    worker_args = [
+        "--places",
+        str(args.places),
+        "--grids",
+        str(args.grids),
+        "--seed",
+        str(args.seed),
+    ]
+    worker_args += ["--profile"] if args.profile else []
+    return run_in_child(url, str(Path(__file__).resolve()), worker_args)
 
 
 # ----------------------------------------------------------------------- data
