@@ -73,7 +73,7 @@ def world(small_jurisdiction: dict[str, Grid]) -> dict[str, Any]:
 
 
 def login(user: Any) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
@@ -595,3 +595,15 @@ def test_a_patrol_hazard_of_an_unknown_category_leaves_no_file(world: dict[str, 
     assert response.json()["error"]["code"] == "hazard_category_unknown"
     assert (Patrol.objects.count(), InspectionPhoto.objects.count()) == (0, 0)
     assert media_files() == []
+
+
+def test_errors_are_in_chinese_by_default(world: dict[str, Any]) -> None:
+    body = payload(world)
+    body["answers"].append({"item": "bogus", "value": "pass"})
+    client = Client()
+    client.force_login(world["worker"])
+
+    response = submit(client, body)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "以下答案不属于检查表第 1 版：bogus"
