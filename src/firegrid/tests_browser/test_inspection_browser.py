@@ -144,8 +144,9 @@ def test_worker_on_a_phone_inspects_offline_and_the_draft_is_sent_when_back_onli
     page.wait_for_selector('#net-status[data-online="0"]', timeout=WAIT)
     page.tap("#submit-button")
     page.wait_for_selector('#field-form[data-draft-state="queued"]', timeout=WAIT)
+    # The banner shows once the send attempt has come back as "offline".
+    page.wait_for_selector("#queued-banner", state="visible", timeout=WAIT)
     banner = page.locator("#queued-banner")
-    assert banner.is_visible()
     with translation.override("zh-hans"):
         assert banner.inner_text() == gettext("Saved on this phone, will send when online")
     listed = page.locator('#draft-list li[data-status="queued"]')
