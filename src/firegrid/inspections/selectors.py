@@ -22,7 +22,7 @@ from firegrid.people.models import Assignment, Person
 from firegrid.people.scope import user_scope
 from firegrid.registry.models import Place
 
-from .models import Inspection, InspectionTask, Patrol, ScheduleRule
+from .models import Inspection, InspectionPhoto, InspectionTask, Patrol, ScheduleRule
 from .periods import PER_MONTH
 from .services.schedule import FrequencyPolicy, holder_grid, rule_targets
 from .services.tasks import person_of
@@ -378,3 +378,18 @@ def patrol_get(*, actor: Any, patrol_id: int) -> Patrol:
     if patrol is None:
         raise NotFound(_("No such patrol."))
     return patrol
+
+
+def photo_get(*, actor: Any, photo_id: int) -> InspectionPhoto:
+    """A field photo of an inspection or patrol the actor may see, else NotFound."""
+    scope = user_scope(actor)
+    photo = (
+        InspectionPhoto.objects.filter(
+            scope.q("inspection__grid_path") | scope.q("patrol__grid_path"), pk=photo_id
+        )
+        .only("pk", "image")
+        .first()
+    )
+    if photo is None:
+        raise NotFound(_("No such photo."))
+    return photo

@@ -4,7 +4,7 @@
 # in the pagination module's namespace, where postponed annotations do not resolve.
 from typing import Any, TypeVar
 
-from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 from pydantic import ValidationError as PydanticError
@@ -15,7 +15,7 @@ from firegrid.hazards.models import Hazard
 from firegrid.people.models import Person
 from firegrid.registry.models import Place
 
-from ..models import ChecklistTemplate, InspectionPhoto, InspectionTask, ScheduleRule
+from ..models import ChecklistTemplate, Inspection, InspectionPhoto, InspectionTask, ScheduleRule
 
 router = Router(tags=["inspections"])
 WRITE_ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -111,15 +111,18 @@ def task_out(task: InspectionTask) -> dict[str, Any]:
     }
 
 
-def file_url(field: FieldFile) -> str | None:
-    return field.url if field else None
+def signature_url(inspection: Inspection) -> str | None:
+    """Files are served through scoped views (media is not public)."""
+    if not inspection.signature:
+        return None
+    return reverse("inspections:signature", args=[inspection.pk])
 
 
 def photo_out(photo: InspectionPhoto, item_codes: dict[int, str]) -> dict[str, Any]:
     return {
         "id": photo.pk,
         "item": item_codes.get(photo.item_id) if photo.item_id else None,
-        "url": photo.image.url,
+        "url": reverse("inspections:photo", args=[photo.pk]),
         "taken_at": photo.taken_at,
         "width": photo.width,
         "height": photo.height,

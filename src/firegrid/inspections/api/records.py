@@ -37,7 +37,6 @@ from .common import (
     LIST_ERRORS,
     WRITE_ERRORS,
     checklist_ref,
-    file_url,
     grid_ref,
     hazard_ref,
     parse_payload,
@@ -46,6 +45,7 @@ from .common import (
     photo_out,
     place_ref,
     router,
+    signature_url,
 )
 
 SUBMIT_ERRORS = {200: InspectionDetailOut, 201: InspectionDetailOut, **WRITE_ERRORS}
@@ -138,7 +138,7 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, Any
         "photos": [photo_out(p, codes) for p in inspection.photos.all()],
         "snapshot": inspection.snapshot,
         "hazards": [hazard_ref(h, codes) for h in inspection.hazards.all()],
-        "signature_url": file_url(inspection.signature),
+        "signature_url": signature_url(inspection),
         "signed_by": inspection.signed_by,
         "note": inspection.note,
         "submitted_by": inspection.submitted_by.get_username(),

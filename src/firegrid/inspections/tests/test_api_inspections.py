@@ -45,6 +45,9 @@ FINISHED = "2026-03-10T17:55:00+08:00"
 UUID = uuid.UUID("6f1c1f3e-1d3a-4c1b-9d3e-0a5b7c9d1e2f")
 
 
+OTHER_LEAF = "410185002002002"
+
+
 @pytest.fixture(autouse=True)
 def _clock() -> Iterator[None]:
     """Frozen before any fixture makes users, so their assignments start on the frozen day."""
@@ -187,8 +190,8 @@ def test_submit_records_answers_photo_signature_hazard_and_completes_the_task(
     assert ebike["text"] == "电动自行车室内停放/充电"
     [photo] = body["photos"]
     assert (photo["item"], photo["width"], photo["height"]) == ("ebike_indoor", 64, 48)
-    assert photo["url"].startswith("/media/inspections/photos/2026/03/")
-    assert body["signature_url"] == f"/media/inspections/signatures/2026/03/{UUID}.jpg"
+    assert photo["url"] == f"/inspections/photos/{inspection.photos.get().pk}/"
+    assert body["signature_url"] == f"/inspections/field/inspections/{inspection.pk}/signature/"
     assert body["signed_by"] == "王老板"
     hazard = Hazard.objects.get()
     assert body["hazards"] == [{"id": hazard.pk, "category": "ebike",
@@ -607,3 +610,21 @@ def test_errors_are_in_chinese_by_default(world: dict[str, Any]) -> None:
 
     assert response.status_code == 422
     assert response.json()["error"]["message"] == "以下答案不属于检查表第 1 版：bogus"
+
+
+def test_photos_and_signatures_are_served_only_within_the_scope(world: dict[str, Any]) -> None:
+    client = login(world["worker"])
+    sig = SimpleUploadedFile("sig.png", jpeg_bytes((120, 40)), content_type="image/png")
+    body = submit(client, payload(world), signature=sig).json()
+    photo_url, signature_url = body["photos"][0]["url"], body["signature_url"]
+    stranger = login(user_with_role("fulltime_worker", world["grids"][OTHER_LEAF]))
+
+    photo = client.get(photo_url)
+    signature = client.get(signature_url)
+
+    assert (photo.status_code, photo["Content-Type"]) == (200, "image/jpeg")
+    assert photo.getvalue()[:2] == b"\xff\xd8"  # a JPEG
+    assert signature.status_code == 200
+    assert stranger.get(photo_url).status_code == 404
+    assert stranger.get(signature_url).status_code == 404
+    assert Client().get(photo_url).status_code == 302  # to the login page

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
@@ -252,6 +252,7 @@ def inspect_result(request: HttpRequest, inspection_id: int) -> HttpResponse:
                 if a.failed
             ],
             "photo_count": len(inspection.photos.all()),
+            "photos": inspection.photos.all(),
             "my_tasks_url": my_tasks_url(),
         },
     )
@@ -347,7 +348,35 @@ def patrol_result(request: HttpRequest, patrol_id: int) -> HttpResponse:
     )
 
 
+# ------------------------------------------------------------------------------ files
+
+
+@login_required
+@require_GET
+def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
+    """A field photo, for viewers who may see its inspection or patrol (media is not public)."""
+    try:
+        photo = selectors.photo_get(actor=request.user, photo_id=photo_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_GET
+def signature_file(request: HttpRequest, inspection_id: int) -> FileResponse:
+    try:
+        inspection = selectors.inspection_get(actor=request.user, inspection_id=inspection_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not inspection.signature:
+        raise Http404("no signature")
+    return FileResponse(inspection.signature.open("rb"), content_type="image/jpeg")
+
+
 urlpatterns: list[URLPattern] = [
+    path("photos/<int:photo_id>/", photo_file, name="photo"),
+    path("field/inspections/<int:inspection_id>/signature/", signature_file, name="signature"),
     path("tasks/<int:task_id>/inspect/", inspect, name="inspect"),
     path("places/<int:place_id>/inspect/", inspect_place, name="inspect_place"),
     path("field/inspections/", inspect_submit, name="inspect_submit"),
