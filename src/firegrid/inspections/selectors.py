@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firegrid.core.errors import NotFound
+from firegrid.core.i18n import localized_name
 from firegrid.grids.models import Grid
 from firegrid.grids.selectors import grid_get
 from firegrid.people.models import Assignment, Person
@@ -287,7 +288,7 @@ def staffing(*, actor: Any, grid_id: int | None) -> list[StaffingRow]:
             hours = tasks_month * rule.duration_minutes / 60
             row = rows.setdefault(holder.pk, StaffingRow(holder))
             row.demand_hours += hours
-            row.by_rule.append((rule.name, round(tasks_month), round(hours, 1)))
+            row.by_rule.append((localized_name(rule), round(tasks_month), round(hours, 1)))
     _add_capacity(rows)
     return sorted(rows.values(), key=lambda r: (-r.shortfall_hours, r.grid.path))
 
