@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .api_auth import api_token_create
 from .audit import audit_record
-from .models import ApiToken, AuditEvent
+from .models import ApiToken, AuditEvent, CalendarDay
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -138,3 +138,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
             token.revoked = True
             token.save(update_fields=["revoked", "updated_at"])
             audit_record(actor=request.user, action="api_token.revoke", target=token)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    """Holidays and 调休 working days; a whole year is best loaded with `firegrid calendar load`."""
+
+    list_display = ("day", "is_working", "name", "source")
+    list_filter = ("is_working",)
+    date_hierarchy = "day"
+    search_fields = ("name",)

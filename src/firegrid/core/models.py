@@ -110,3 +110,21 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule (节假日 / 调休): a weekday off or a weekend
+    working day. Working-day clocks read these; each year's official schedule is loaded as data."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'working' if self.is_working else 'off'} {self.name}"
