@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "firegrid.registry",
     "firegrid.inspections",
     "firegrid.hazards",
+    "firegrid.notifications",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,15 @@ FIREGRID_INSPECTION_PHOTO_MAX_BYTES = int(
 )
 FIREGRID_INSPECTION_PHOTO_MAX_SIDE_PX = int(
     os.environ.get("FIREGRID_INSPECTION_PHOTO_MAX_SIDE_PX", "1600")
+)
+# Notification channels besides the in-app inbox, comma-separated: "log", a 企业微信 group robot
+# "wecom+https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…", "mailto:a@example.org".
+FIREGRID_NOTIFY_CHANNELS = env_list("FIREGRID_NOTIFY_CHANNELS", "log")
+# Optional absolute base for links in webhook/email messages, e.g. https://firegrid.example.org
+FIREGRID_SITE_URL = os.environ.get("FIREGRID_SITE_URL", "")
+# 复查 within this many working days after a notice's deadline (or after the party applies).
+FIREGRID_HAZARD_REVIEW_WORKING_DAYS = int(
+    os.environ.get("FIREGRID_HAZARD_REVIEW_WORKING_DAYS", "3")
 )
 FIREGRID_GAP_WARNING_M2 = float(os.environ.get("FIREGRID_GAP_WARNING_M2", "1.0"))
 
