@@ -19,6 +19,7 @@ from firegrid.core.errors import ApplicationError
 from firegrid.grids.api import router as grids_router
 from firegrid.hazards.api import router as hazards_router
 from firegrid.inspections.api import router as inspections_router
+from firegrid.notifications.api import router as notifications_router
 from firegrid.people.api import router as people_router
 from firegrid.registry.api import ledger_router
 from firegrid.registry.api import router as registry_router
@@ -96,3 +97,4 @@ api.add_router("/", registry_router)
 api.add_router("/", ledger_router)
 api.add_router("/", inspections_router)
 api.add_router("/", hazards_router)
+api.add_router("/", notifications_router)

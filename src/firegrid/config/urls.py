@@ -15,5 +15,6 @@ urlpatterns = [
     path("people/", include("firegrid.people.urls")),
     path("registry/", include("firegrid.registry.urls")),
     path("inspections/", include("firegrid.inspections.urls")),
+    path("notifications/", include("firegrid.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,3 +34,10 @@ class NotFound(ApplicationError):
 class PermissionDenied(ApplicationError):
     code = "permission_denied"
     status = 403
+
+
+class Conflict(ApplicationError):
+    """Someone else changed the object first (e.g. two transitions of one hazard at once)."""
+
+    code = "conflict"
+    status = 409

@@ -11,18 +11,29 @@ import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.grids.models import Grid
 from firegrid.grids.schemas import ErrorOut
 from firegrid.registry.schemas import GridRefOut
 
 from . import selectors
 from .models import Hazard, HazardCategory
+from .services import StepIn, hazard_step
 
 router = Router(tags=["hazards"])
-HazardState = Literal["reported", "closed", "rejected"]
+HazardState = Literal[
+    "reported", "confirmed", "rejected", "fixed_on_spot", "notice_issued", "rectifying",
+    "review_requested", "overdue", "escalated", "handed_over", "closed",
+]  # fmt: skip
+StepAction = Literal[
+    "confirm", "reject", "fix_on_spot", "verify_fix", "issue_notice", "acknowledge",
+    "request_review", "reinspect_pass", "reinspect_fail", "escalate", "hand_over",
+    "close_with_result",
+]  # fmt: skip
 HazardSource = Literal["inspection", "patrol", "citizen", "other"]
 
 
@@ -62,6 +73,23 @@ class HazardOut(Schema):
     description: str
     major_element_code: str = Field(..., description="GB 35181 element code.")
     found_at: datetime.datetime
+    severity: Literal["general", "larger", "major"]
+    responsible_level: GridRefOut = Field(..., description="The grid whose office answers now.")
+    deadline: datetime.date | None = Field(..., description="Rectification deadline.")
+    next_due: datetime.date | None = Field(
+        ..., description="When the next clock runs out (re-inspection, escalation)."
+    )
+
+
+class HazardEventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None = Field(..., description="None for the deadline sweep.")
+    at: datetime.datetime
+    note: str
+    data: dict[str, Any]
+    photo_ids: list[int]
 
 
 class HazardDetailOut(HazardOut):
@@ -70,6 +98,21 @@ class HazardDetailOut(HazardOut):
     patrol_id: int | None
     reported_by: str | None
     created_at: datetime.datetime
+    escalations: int
+    handed_to: str
+    handover_reference: str
+    timeline: list[HazardEventOut]
+
+
+class StepForm(Schema):
+    action: StepAction
+    note: str = Field("", max_length=2000)
+    expected_state: str = Field(
+        "", description="The state you saw; if it changed meanwhile the answer is 409."
+    )
+    deadline: datetime.date | None = Field(None, description="issue_notice: the deadline.")
+    agency: str = Field("", max_length=100, description="hand_over: the receiving agency.")
+    reference: str = Field("", max_length=60, description="hand_over: its reference number.")
 
 
 def hazard_out(hazard: Hazard) -> dict[str, Any]:
@@ -84,13 +127,21 @@ def hazard_out(hazard: Hazard) -> dict[str, Any]:
         "place": None
         if place is None
         else {"id": place.pk, "name": place.name, "address": place.address},
-        "grid": {"id": hazard.grid.pk, "code": hazard.grid.code, "name": hazard.grid.name},
+        "grid": _grid_ref(hazard.grid),
         "lon": hazard.lon,
         "lat": hazard.lat,
         "description": hazard.description,
         "major_element_code": hazard.major_element_code,
         "found_at": hazard.found_at,
+        "severity": hazard.severity,
+        "responsible_level": _grid_ref(hazard.owner_grid or hazard.grid),
+        "deadline": hazard.deadline,
+        "next_due": hazard.next_due,
     }
+
+
+def _grid_ref(grid: Grid) -> dict[str, Any]:
+    return {"id": grid.pk, "code": grid.code, "name": grid.name}
 
 
 @router.get("/hazards/categories", response=list[HazardCategoryOut])
@@ -120,8 +171,37 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilters]) -> Any:
 
 @router.get("/hazards/{int:hazard_id}", response={200: HazardDetailOut, 404: ErrorOut})
 def get_hazard(request: HttpRequest, hazard_id: int) -> Any:
-    """One hazard with what it was found by (inspection and item, or patrol)."""
-    hazard = selectors.hazard_get(actor=request.user, hazard_id=hazard_id)
+    """One hazard with what found it (inspection and item, or patrol) and its timeline."""
+    return hazard_detail(selectors.hazard_get(actor=request.user, hazard_id=hazard_id))
+
+
+@router.post(
+    "/hazards/{int:hazard_id}/steps",
+    response={200: HazardDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def take_step(
+    request: HttpRequest,
+    hazard_id: int,
+    form: Form[StepForm],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Take one lifecycle step (multipart: fields + `photos`). Steps out of order answer 422,
+    a step you may not take 403, a hazard changed meanwhile (`expected_state`) 409."""
+    data = StepIn(
+        action=form.action,
+        note=form.note,
+        photos=tuple(photos or []),
+        expected_state=form.expected_state,
+        deadline=form.deadline,
+        agency=form.agency,
+        reference=form.reference,
+    )
+    hazard_step(actor=request.user, hazard_id=hazard_id, data=data)
+    return hazard_detail(selectors.hazard_get(actor=request.user, hazard_id=hazard_id))
+
+
+def hazard_detail(hazard: Hazard) -> dict[str, Any]:
+    events = hazard.events.select_related("actor").prefetch_related("photos")
     return {
         **hazard_out(hazard),
         "inspection_id": hazard.inspection_id,
@@ -129,4 +209,20 @@ def get_hazard(request: HttpRequest, hazard_id: int) -> Any:
         "patrol_id": hazard.patrol_id,
         "reported_by": hazard.reported_by.get_username() if hazard.reported_by else None,
         "created_at": hazard.created_at,
+        "escalations": hazard.escalations,
+        "handed_to": hazard.handed_to,
+        "handover_reference": hazard.handover_reference,
+        "timeline": [
+            {
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor.get_username() if e.actor else None,
+                "at": e.at,
+                "note": e.note,
+                "data": e.data,
+                "photo_ids": [p.pk for p in e.photos.all()],
+            }
+            for e in events
+        ],
     }

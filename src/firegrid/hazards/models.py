@@ -44,8 +44,21 @@ class Hazard(BaseModel):
 
     class State(models.TextChoices):
         REPORTED = "reported", _("reported")
-        CLOSED = "closed", _("closed")
+        CONFIRMED = "confirmed", _("confirmed")
         REJECTED = "rejected", _("rejected")
+        FIXED_ON_SPOT = "fixed_on_spot", _("fixed on the spot")
+        NOTICE_ISSUED = "notice_issued", _("notice issued")
+        RECTIFYING = "rectifying", _("rectifying")
+        REVIEW_REQUESTED = "review_requested", _("re-inspection requested")
+        OVERDUE = "overdue", _("overdue")
+        ESCALATED = "escalated", _("escalated")
+        HANDED_OVER = "handed_over", _("handed over")
+        CLOSED = "closed", _("closed")
+
+    class Severity(models.TextChoices):
+        GENERAL = "general", _("general (一般)")
+        LARGER = "larger", _("larger (较大)")
+        MAJOR = "major", _("major (重大)")
 
     class Source(models.TextChoices):
         INSPECTION = "inspection", _("inspection")
@@ -102,6 +115,25 @@ class Hazard(BaseModel):
         on_delete=models.PROTECT,
         related_name="hazards",
     )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL
+    )
+    # The grid whose office answers for the hazard now: the leaf where it was found, then the
+    # notice issuer's level, then one level up per escalation (分级处置、逐级上报).
+    owner_grid = models.ForeignKey(
+        Grid,
+        verbose_name=_("responsible level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
+    # The next date a clock runs out (re-inspection due, next escalation), kept for sweeps/lists.
+    next_due = models.DateField(_("next deadline"), null=True, blank=True, db_index=True)
+    escalations = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    handed_to = models.CharField(_("handed over to (agency)"), max_length=100, blank=True)
+    handover_reference = models.CharField(_("hand-over reference"), max_length=60, blank=True)
     found_at = models.DateTimeField(_("found at"), db_index=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,3 +160,59 @@ class Hazard(BaseModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.category}"
+
+
+class HazardEvent(models.Model):
+    """One step of a hazard's timeline (工作痕迹): who moved it from what to what, when, why."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_state = models.CharField(_("from"), max_length=20)
+    to_state = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("hazard event")
+        verbose_name_plural = _("hazard events")
+        ordering = ["hazard", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class HazardPhoto(models.Model):
+    """A photo of a hazard step: before (as found) or after (as fixed)."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("before")
+        AFTER = "after", _("after")
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="photos"
+    )
+    event = models.ForeignKey(
+        HazardEvent, verbose_name=_("step"), on_delete=models.CASCADE, related_name="photos"
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    image = models.ImageField(_("image"), upload_to="hazards/photos/%Y/%m/")
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hazard photo")
+        verbose_name_plural = _("hazard photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.kind}"

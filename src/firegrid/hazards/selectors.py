@@ -25,7 +25,7 @@ class HazardFilters:
 
 def _scoped(actor: Any) -> QuerySet[Hazard]:
     return Hazard.objects.filter(user_scope(actor).q("grid_path")).select_related(
-        "category", "place", "grid"
+        "category", "place", "grid", "owner_grid"
     )
 
 

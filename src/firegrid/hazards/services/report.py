@@ -14,7 +14,7 @@ from firegrid.core.errors import ValidationFailed
 from firegrid.grids.models import Grid
 from firegrid.registry.models import Place
 
-from .models import Hazard, HazardCategory
+from ..models import Hazard, HazardCategory
 
 
 @transaction.atomic

@@ -84,6 +84,10 @@ def test_hazard_list_is_scoped_newest_first_and_costs_a_fixed_number_of_queries(
         "description": "楼道内充电",
         "major_element_code": "",
         "found_at": "2026-03-10T02:00:00Z",
+        "severity": "general",
+        "responsible_level": {"id": grids[LEAF_A].pk, "code": LEAF_A, "name": grids[LEAF_A].name},
+        "deadline": None,
+        "next_due": None,
     }
     assert ids(manager.get("/api/v1/hazards?state=open")) == [hazards["ebike"].pk]
     assert ids(manager.get("/api/v1/hazards?state=closed")) == [hazards["lane"].pk]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from firegrid.hazards.major import (
     CROWDED,
@@ -25,6 +27,14 @@ from firegrid.hazards.major import (
 )
 from firegrid.hazards.major.gb35181_2017 import GB35181_2017_DATA
 from firegrid.inspections.defaults import DEFAULT_CHECKLISTS
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages these tests pin are the English ones (zh-Hans is the default language)."""
+    with translation.override("en"):
+        yield
+
 
 FIRE_LANE = MatchedElement(
     "2017-comp-fire-lane",
