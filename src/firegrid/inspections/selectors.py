@@ -96,13 +96,13 @@ def my_tasks(*, actor: Any, start: datetime.date, end: datetime.date) -> QuerySe
 
 
 def calendar_month(
-    *, actor: Any, grid_id: int, month: datetime.date
+    *, actor: Any, grid: Grid, month: datetime.date
 ) -> dict[datetime.date, list[InspectionTask]]:
-    """Tasks of a grid's subtree due in `month`, by due date."""
+    """Tasks of a grid's subtree (a grid from `scoped_grid`) due in `month`, by due date."""
     first = month.replace(day=1)
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     tasks = (
-        _tasks_in(actor, scoped_grid(actor, grid_id))
+        _tasks_in(actor, grid)
         .filter(due_on__gte=first, due_on__lte=last)
         .select_related(*TASK_RELATED)
         .order_by("due_on", "id")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from firegrid.core.errors import NotFound
+from firegrid.grids.selectors import grid_get
 from firegrid.registry.views.common import grid_options
 
 from .. import selectors
@@ -97,8 +98,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     if grid_id is None:
         return render(request, "inspections/office/calendar.html", context)
     try:
-        grid = selectors.scoped_grid(request.user, grid_id)
-        days = selectors.calendar_month(actor=request.user, grid_id=grid_id, month=first)
+        grid = grid_get(request.user, grid_id)
+        days = selectors.calendar_month(actor=request.user, grid=grid, month=first)
     except NotFound as exc:
         raise not_found(exc) from exc
     context.update(

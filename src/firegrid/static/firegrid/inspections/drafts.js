@@ -342,6 +342,27 @@
     if (messages.length) { box.scrollIntoView({ block: "center" }); }
   }
 
+  /* What a form shows when the server (or the network) answered for its current draft:
+     "sent" goes to the result page; otherwise the draft keeps the status and error it got. */
+  function applyOutcome(form, draft, sent, answer) {
+    if (!draft || sent.uuid !== draft.uuid) { return; }
+    if (answer.outcome === "sent") {
+      form.dataset.draftState = "sent";
+      window.location.assign(answer.body.redirect);
+      return;
+    }
+    if (draft.status === "editing") { put(draft); return; }  // edited while it was being sent
+    draft.status = sent.status;
+    draft.error = sent.error;
+    form.dataset.draftState = sent.status;
+    if (answer.outcome === "rejected") {
+      showQueued("");
+      showErrors([sent.error]);
+    } else {
+      showQueued(labels.queued + (sent.error ? " " + sent.error : ""));
+    }
+  }
+
   function showQueued(text) {
     var banner = document.getElementById("queued-banner");
     if (!banner) { return; }
@@ -381,6 +402,7 @@
     renderPhotos: renderPhotos,
     showErrors: showErrors,
     showQueued: showQueued,
+    applyOutcome: applyOutcome,
     showStatus: showStatus,
     setCurrent: function (uuid) { currentUuid = uuid; },
   };

@@ -202,24 +202,8 @@
     });
   }
 
-  function onOutcome(sent, answer) {
-    if (!draft || sent.uuid !== draft.uuid) { return; }
-    if (answer.outcome === "sent") {
-      form.dataset.draftState = "sent";
-      window.location.assign(answer.body.redirect);
-      return;
-    }
-    if (draft.status === "editing") { D.put(draft); return; }
-    draft.status = sent.status;
-    draft.error = sent.error;
-    form.dataset.draftState = sent.status;
-    if (answer.outcome === "rejected") {
-      D.showQueued("");
-      D.showErrors([sent.error]);
-    } else {
-      D.showQueued(labels.queued + (sent.error ? " " + sent.error : ""));
-    }
-  }
+  function onOutcome(sent, answer) { D.applyOutcome(form, draft, sent, answer); }
+
 
   function start(found) {
     draft = found.draft;
