@@ -216,3 +216,137 @@ class HazardPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.kind}"
+
+
+class NoticeSeries(models.Model):
+    """The running number of an issuing office's notices in one year (文号): gap-free, never
+    reused. The row is locked while a number is drawn, so concurrent issues queue on it."""
+
+    office = models.ForeignKey(
+        Grid, verbose_name=_("issuing office"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("notice number series")
+        verbose_name_plural = _("notice number series")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year"], name="uniq_notice_series")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.year}: {self.last_number}"
+
+
+class RectificationNotice(BaseModel):
+    """A rectification notice (责令整改通知书 / 整改通知书) served on a place for a hazard.
+
+    What it said is kept as issued (place name, responsible person, problems, legal basis), so a
+    later edit of the place or the settings never rewrites a served document."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="notices"
+    )
+    series = models.ForeignKey(
+        NoticeSeries, verbose_name=_("number series"), on_delete=models.PROTECT, related_name="+"
+    )
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    number = models.CharField(_("notice number"), max_length=80, unique=True)
+    office = models.ForeignKey(
+        Grid, verbose_name=_("issuing office"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("rectification deadline"))
+    place_name = models.CharField(_("place"), max_length=200)
+    place_address = models.CharField(_("address"), max_length=300, blank=True)
+    responsible_name = models.CharField(_("person responsible"), max_length=50)
+    problems = models.TextField(_("problems found"))
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    # 签收: the place's person signs for the notice (on paper or on the worker's phone).
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by_name = models.CharField(_("received by"), max_length=50, blank=True)
+    receipt_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("receipt recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receipt_note = models.CharField(_("receipt note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification notice")
+        verbose_name_plural = _("rectification notices")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "sequence"], name="uniq_notice_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class MajorDetermination(BaseModel):
+    """A GB 35181 determination (重大火灾隐患判定) of a place, as the engine gave it, and the
+    collective confirmation (集体讨论, at least three people) that makes it final."""
+
+    place = models.ForeignKey(
+        Place,
+        verbose_name=_("place"),
+        on_delete=models.PROTECT,
+        related_name="major_determinations",
+    )
+    hazard = models.ForeignKey(
+        Hazard,
+        verbose_name=_("hazard"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="determinations",
+    )
+    rule_set = models.CharField(_("rule set (edition and version)"), max_length=60)
+    place_category = models.CharField(_("place category"), max_length=20)
+    is_major = models.BooleanField(_("major hazard"))
+    reason = models.CharField(_("reason"), max_length=30)
+    # [{"code", "kind", "text", "verified"}, ...] as the engine listed them.
+    matched = models.JSONField(_("matched elements"), default=list)
+    threshold = models.PositiveSmallIntegerField(_("threshold"), null=True, blank=True)
+    determined_at = models.DateTimeField(_("determined at"))
+    determined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("determined by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The collective decision: names and posts of those present, when, what they decided.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmers = models.JSONField(_("confirmed by"), default=list, blank=True)
+    confirmation_note = models.TextField(_("decision record"), blank=True)
+    confirmation_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmation recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("major hazard determination")
+        verbose_name_plural = _("major hazard determinations")
+        ordering = ["-determined_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.rule_set} {'major' if self.is_major else '-'}"
+
+    @property
+    def final(self) -> bool:
+        return self.confirmed_at is not None

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "firegrid.inspections",
     "firegrid.hazards",
     "firegrid.notifications",
+    "firegrid.reports",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,14 @@ FIREGRID_SITE_URL = os.environ.get("FIREGRID_SITE_URL", "")
 FIREGRID_HAZARD_REVIEW_WORKING_DAYS = int(
     os.environ.get("FIREGRID_HAZARD_REVIEW_WORKING_DAYS", "3")
 )
+# Rectification notice numbers (文号): {office} the issuing grid's name, {year}, {number}.
+FIREGRID_NOTICE_NUMBER_PATTERN = os.environ.get(
+    "FIREGRID_NOTICE_NUMBER_PATTERN", "{office}消整〔{year}〕第{number:04d}号"
+)
+# The legal basis printed on notices; empty = the built-in text (消防法 第十六条、第十八条 …).
+FIREGRID_NOTICE_LEGAL_BASIS = os.environ.get("FIREGRID_NOTICE_LEGAL_BASIS", "")
+# Reminders this many days before a rectification deadline.
+FIREGRID_HAZARD_REMINDER_DAYS = int(os.environ.get("FIREGRID_HAZARD_REMINDER_DAYS", "2"))
 FIREGRID_GAP_WARNING_M2 = float(os.environ.get("FIREGRID_GAP_WARNING_M2", "1.0"))
 
 LOGGING = {

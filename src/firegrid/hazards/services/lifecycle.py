@@ -33,6 +33,7 @@ from firegrid.people.models import Person
 from firegrid.people.scope import user_scope
 
 from ..models import Hazard, HazardEvent, HazardPhoto
+from .notices import notice_create
 from .notify import hazard_announce
 
 S = Hazard.State
@@ -259,6 +260,13 @@ def hazard_step(
         fields = _apply_effects(actor, hazard, data, today or timezone.localdate())
         hazard.state = step.target
         hazard.save(update_fields=["state", "updated_at", *fields])
+        extra: dict[str, Any] = {}
+        if data.action == "issue_notice":
+            assert hazard.owner_grid is not None and hazard.deadline is not None
+            notice = notice_create(
+                actor=actor, hazard=hazard, office=hazard.owner_grid, deadline=hazard.deadline
+            )
+            extra = {"notice": notice.number, "notice_id": notice.pk}
         event = HazardEvent.objects.create(
             hazard=hazard,
             action=data.action,
@@ -267,7 +275,7 @@ def hazard_step(
             actor=None if system else actor,
             at=timezone.now(),
             note=data.note.strip(),
-            data=_event_data(hazard, data, old_level),
+            data=_event_data(hazard, data, old_level) | extra,
         )
         kind = HazardPhoto.Kind.AFTER if step.target != S.CONFIRMED else HazardPhoto.Kind.BEFORE
         for photo in photos:
