@@ -18,11 +18,14 @@ from firegrid.core.api_auth import API_AUTH
 from firegrid.core.errors import ApplicationError
 from firegrid.grids.api import router as grids_router
 from firegrid.hazards.api import router as hazards_router
+from firegrid.hazards.api_major import router as hazards_major_router
+from firegrid.hazards.api_notices import router as hazards_notices_router
 from firegrid.inspections.api import router as inspections_router
 from firegrid.notifications.api import router as notifications_router
 from firegrid.people.api import router as people_router
 from firegrid.registry.api import ledger_router
 from firegrid.registry.api import router as registry_router
+from firegrid.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="FireGrid API",
@@ -97,4 +100,7 @@ api.add_router("/", registry_router)
 api.add_router("/", ledger_router)
 api.add_router("/", inspections_router)
 api.add_router("/", hazards_router)
+api.add_router("/", hazards_notices_router)
+api.add_router("/", hazards_major_router)
+api.add_router("/", reports_router)
 api.add_router("/", notifications_router)

@@ -16,5 +16,9 @@ urlpatterns = [
     path("registry/", include("firegrid.registry.urls")),
     path("inspections/", include("firegrid.inspections.urls")),
     path("notifications/", include("firegrid.notifications.urls")),
+    path("hazards/", include("firegrid.hazards.urls")),
+    path("reports/", include("firegrid.reports.urls")),
+    path("report/", include("firegrid.reports.urls_public")),
+    path("open311/v2/", include("firegrid.reports.open311.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+"""Hazard pages (notices)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

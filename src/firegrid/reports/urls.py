@@ -1,0 +1,4 @@
+from .views import staff
+
+app_name = "reports"
+urlpatterns = [*staff.urlpatterns]

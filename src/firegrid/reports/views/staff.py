@@ -1,0 +1,7 @@
+"""Citizen report pages (staff)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
