@@ -186,7 +186,7 @@ def _submit(user: Any, task: InspectionTask, finished: Any, *, failed: bool) -> 
     answers = [_answer(item, fail=item == wrong) for item in items]
     photos = []
     if wrong is not None and wrong.photo_required_on_fail:
-        photos = [PhotoIn(upload=_photo(place.name), item=wrong.code)]
+        photos = [PhotoIn(upload=demo_photo(place.name), item=wrong.code)]
     hazards = [HazardIn(item=wrong.code)] if wrong is not None and wrong.hazard_category else []
     data = InspectionIn(
         client_uuid=uuid.uuid5(NAMESPACE, f"inspection-{task.pk}"),
@@ -240,7 +240,7 @@ def _number(item: ChecklistItem, *, fail: bool) -> float:
     return 10.0
 
 
-def _photo(caption: str) -> SimpleUploadedFile:
+def demo_photo(caption: str) -> SimpleUploadedFile:
     """A small generated JPEG standing in for the inspector's photo."""
     image = Image.new("RGB", (320, 240), (236, 232, 220))
     draw = ImageDraw.Draw(image)

@@ -32,6 +32,7 @@ from .people import (
 )
 
 if TYPE_CHECKING:
+    from firegrid.hazards.demo import HazardsDemoResult
     from firegrid.inspections.demo import InspectionsDemoResult
     from firegrid.registry.demo import RegistryDemoResult
 
@@ -63,6 +64,7 @@ class DemoLoadResult:
     logins: list[DemoLogin]
     registry: RegistryDemoResult | None = None
     inspections: InspectionsDemoResult | None = None
+    hazards: HazardsDemoResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -74,6 +76,7 @@ class DemoLoadResult:
             or self.passwords_reset
             or (self.registry is not None and self.registry.changed)
             or (self.inspections is not None and self.inspections.changed)
+            or (self.hazards is not None and self.hazards.changed)
         )
 
 
@@ -105,6 +108,9 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
     from firegrid.inspections.demo import inspections_demo_load  # builds on the registry
 
     inspections = inspections_demo_load(actor=actor)
+    from firegrid.hazards.demo import hazards_demo_load  # builds on the inspections' hazards
+
+    hazards = hazards_demo_load()
     return DemoLoadResult(
         levels=levels,
         imported=needs_import,
@@ -118,6 +124,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
         logins=plan.logins,
         registry=registry,
         inspections=inspections,
+        hazards=hazards,
     )
 
 

@@ -59,6 +59,8 @@ class Command(BaseCommand):
                 f"inspections: {made.tasks_created} tasks planned, {made.inspections} inspections, "
                 f"{made.hazards} hazards, {made.missed} missed, {made.patrols} patrols recorded"
             )
+        if result.hazards is not None:
+            out(f"hazards: {result.hazards.steps} lifecycle steps taken")
         verdict = "demo loaded" if result.changed else "demo already loaded; nothing changed"
         out(self.style.SUCCESS(f"{verdict} in {seconds:.1f} s"))
         out("")
