@@ -11,16 +11,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from firegrid.core.errors import ValidationFailed
+from firegrid.core.audit import audit_record
+from firegrid.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from firegrid.grids.models import Grid
+from firegrid.people.models import Person
+from firegrid.people.scope import user_scope
 
-from ..models import Hazard, NoticeSeries, RectificationNotice
+from ..models import Hazard, HazardEvent, NoticeSeries, RectificationNotice
 
 DEFAULT_LEGAL_BASIS = (
     "依据《中华人民共和国消防法》第十六条、第十八条、第二十八条及《消防监督检查规定》，"
     "责令你单位（场所）对上述火灾隐患于限期内整改完毕。整改期间应当采取措施确保消防安全；"
     "逾期不改的，将逐级上报并移交消防救援机构、公安派出所依法处理。"
 )
+RECEIPT_NAME_MAX = RectificationNotice._meta.get_field("received_by_name").max_length or 50
+RECEIPT_NOTE_MAX = RectificationNotice._meta.get_field("receipt_note").max_length or 200
+# A receipt typed on a phone whose clock runs a little ahead is still "now".
+RECEIPT_CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 def notice_number_format(*, office: Grid, year: int, number: int) -> str:
@@ -67,3 +74,105 @@ def notice_create(
         problems=f"{hazard.category.name}：{hazard.description}",
         legal_basis=notice_legal_basis(),
     )
+
+
+def _check_receipt_right(actor: Any, hazard: Hazard) -> None:
+    """A person posted in the hazard's grid (who served the notice) or a manager of the level
+    that answers for the hazard records the receipt."""
+    scope = user_scope(actor)
+    if Person.objects.filter(user=actor).exists() and scope.covers(hazard.grid_path):
+        return
+    level = hazard.owner_grid or hazard.grid
+    if scope.covers(level.path, manage=True):
+        return
+    raise PermissionDenied(
+        _("Only a person posted in this grid or an office of the responsible level may record "
+          "the receipt."),
+        code="notice_receipt_not_allowed",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def notice_receipt_record(
+    *,
+    actor: Any,
+    notice_id: int,
+    received_by_name: str,
+    received_at: datetime.datetime | None = None,
+    note: str = "",
+) -> RectificationNotice:
+    """Record that the place's person signed for the notice (签收): once, on the hazard's
+    timeline, without changing the hazard's state."""
+    notice = (
+        RectificationNotice.objects.select_for_update(of=("self",))
+        .select_related("hazard", "hazard__grid", "hazard__owner_grid")
+        .filter(user_scope(actor).q("hazard__grid_path"), pk=notice_id)
+        .first()
+    )
+    if notice is None:
+        raise NotFound(_("No such notice."), code="notice_not_found")
+    hazard = notice.hazard
+    _check_receipt_right(actor, hazard)
+    if notice.received_at is not None:
+        raise Conflict(
+            _("The notice was signed for already (by %(name)s on %(date)s).")
+            % {
+                "name": notice.received_by_name,
+                "date": timezone.localtime(notice.received_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            code="notice_already_received",
+        )
+    name = received_by_name.strip()
+    if not name:
+        raise ValidationFailed(
+            _("Name the person who signed for the notice."), code="notice_receipt_name_required"
+        )
+    if len(name) > RECEIPT_NAME_MAX:
+        raise ValidationFailed(
+            _("The name is too long (at most %(max)d characters).") % {"max": RECEIPT_NAME_MAX},
+            code="notice_receipt_name_too_long",
+        )
+    note = note.strip()
+    if len(note) > RECEIPT_NOTE_MAX:
+        raise ValidationFailed(
+            _("The note is too long (at most %(max)d characters).") % {"max": RECEIPT_NOTE_MAX},
+            code="notice_receipt_note_too_long",
+        )
+    now = timezone.now()
+    when = received_at or now
+    if timezone.is_naive(when):
+        raise ValidationFailed(
+            _("Give the time of the receipt with its time zone."), code="notice_receipt_naive"
+        )
+    if when < notice.issued_at or when > now + RECEIPT_CLOCK_SKEW:
+        raise ValidationFailed(
+            _("The receipt must be dated between the notice's issue and now."),
+            code="notice_receipt_bad_time",
+        )
+    notice.received_at = when
+    notice.received_by_name = name
+    notice.receipt_note = note
+    notice.receipt_recorded_by = actor
+    notice.save(
+        update_fields=[
+            "received_at", "received_by_name", "receipt_note", "receipt_recorded_by", "updated_at",
+        ]
+    )  # fmt: skip
+    data = {
+        "notice": notice.number,
+        "notice_id": notice.pk,
+        "received_by": name,
+        "received_at": timezone.localtime(when).isoformat(),
+    }
+    HazardEvent.objects.create(
+        hazard=hazard,
+        action="notice_receipt",
+        from_state=hazard.state,
+        to_state=hazard.state,
+        actor=actor,
+        at=now,
+        note=note,
+        data=data,
+    )
+    audit_record(actor=actor, action="hazard.notice_receipt", target=hazard, data=data)
+    return notice
