@@ -1,7 +1,18 @@
 """Writes of the hazards app: registering a hazard, its lifecycle steps, the deadline sweep."""
 
 from .lifecycle import STEPS, StepIn, hazard_step
+from .notify import MajorRouting, major_route, street_level
 from .report import hazard_report
 from .sweep import SweepResult, hazards_sweep
 
-__all__ = ["STEPS", "StepIn", "SweepResult", "hazard_report", "hazard_step", "hazards_sweep"]
+__all__ = [
+    "STEPS",
+    "MajorRouting",
+    "StepIn",
+    "SweepResult",
+    "hazard_report",
+    "hazard_step",
+    "hazards_sweep",
+    "major_route",
+    "street_level",
+]

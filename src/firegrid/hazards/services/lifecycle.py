@@ -10,6 +10,12 @@ Every step checks the actor's right (a manager of the hazard's responsible level
 in its grid, or the system sweep), keeps separation of duties (whoever reported a fix does not
 verify it), records a timeline event with photos and an audit event, all in one transaction on
 the locked row; a step raced by another answers a conflict and changes nothing.
+
+Clocks (`next_due`, in working days with the holiday calendar): a confirmed hazard's notice is due
+within FIREGRID_HAZARD_NOTICE_WORKING_DAYS; a fix on the spot, a request for re-inspection, a
+failed one and an escalation start the 复查 window; a notice runs to its deadline; a hand-over to
+the agency's follow-up. `set_severity` (一般/较大/重大) keeps the state; a major hazard goes at once
+to the street level and the fire agency.
 """
 
 from __future__ import annotations
@@ -34,9 +40,13 @@ from firegrid.people.scope import user_scope
 
 from ..models import Hazard, HazardEvent, HazardPhoto
 from .notices import notice_create
-from .notify import hazard_announce
+from .notify import MajorRouting, hazard_announce, major_route, street_level
 
 S = Hazard.State
+SV = Hazard.Severity
+OPEN_STATES = frozenset(s for s in S if s not in Hazard.CLOSED_STATES)
+STAY = ""  # a step whose target is STAY leaves the state as it is
+SEVERITY_RANK = {SV.GENERAL: 0, SV.LARGER: 1, SV.MAJOR: 2}
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,8 @@ STEPS: dict[str, Step] = {
     "escalate": Step(frozenset({S.OVERDUE, S.ESCALATED}), S.ESCALATED, "manager_or_system"),
     "hand_over": Step(frozenset({S.OVERDUE, S.ESCALATED}), S.HANDED_OVER, "manager"),
     "close_with_result": Step(frozenset({S.HANDED_OVER}), S.CLOSED, "manager", note_required=True),
+    # 一般/较大/重大, in any open state; lowering needs a note (checked in `_set_severity`).
+    "set_severity": Step(OPEN_STATES, STAY, "manager_or_system"),
 }
 FIX_ACTIONS = ("fix_on_spot", "request_review")
 
@@ -83,6 +95,16 @@ FIX_ACTIONS = ("fix_on_spot", "request_review")
 def review_working_days() -> int:
     """复查 within this many working days after the deadline (or after the party applies)."""
     return int(getattr(settings, "FIREGRID_HAZARD_REVIEW_WORKING_DAYS", 3))
+
+
+def notice_working_days() -> int:
+    """责令限期改正通知书 served within this many working days of confirming the hazard."""
+    return int(getattr(settings, "FIREGRID_HAZARD_NOTICE_WORKING_DAYS", 3))
+
+
+def handover_working_days() -> int:
+    """After a hand-over (移交), ask the agency for its result within this many working days."""
+    return int(getattr(settings, "FIREGRID_HAZARD_HANDOVER_WORKING_DAYS", 5))
 
 
 @dataclass
@@ -94,6 +116,7 @@ class StepIn:
     deadline: datetime.date | None = None  # issue_notice
     agency: str = ""  # hand_over
     reference: str = ""  # hand_over
+    severity: str = ""  # set_severity: general | larger | major
 
 
 def _check_right(actor: Any, hazard: Hazard, step: Step, *, system: bool) -> None:
@@ -184,6 +207,14 @@ def _issuer_level(actor: Any, hazard: Hazard) -> Grid:
 def _apply_effects(actor: Any, hazard: Hazard, data: StepIn, today: datetime.date) -> list[str]:
     """Set the fields a step changes; returns their names."""
     action = data.action
+    if action == "set_severity":
+        return _set_severity(hazard, data)
+    if action == "confirm":
+        hazard.next_due = add_working_days(today, notice_working_days())
+        return ["next_due"]
+    if action == "fix_on_spot":
+        hazard.next_due = add_working_days(today, review_working_days())
+        return ["next_due"]
     if action == "issue_notice":
         if hazard.place is None:
             raise ValidationFailed(_("A notice needs a place."), code="hazard_no_place")
@@ -220,12 +251,42 @@ def _apply_effects(actor: Any, hazard: Hazard, data: StepIn, today: datetime.dat
             )
         hazard.handed_to = data.agency.strip()[:100]
         hazard.handover_reference = data.reference.strip()[:60]
-        hazard.next_due = None
+        hazard.next_due = add_working_days(today, handover_working_days())
         return ["handed_to", "handover_reference", "next_due"]
     if STEPS[action].target in (S.CLOSED, S.REJECTED):
         hazard.next_due = None
         return ["next_due"]
     return []
+
+
+def _set_severity(hazard: Hazard, data: StepIn) -> list[str]:
+    """Set the severity; a major hazard's responsible level moves at once to the street (街道/
+    乡镇) unless it is there or higher already."""
+    new = data.severity
+    if new not in SEVERITY_RANK:
+        raise ValidationFailed(
+            _("Choose a severity: general, larger or major."), code="hazard_bad_severity"
+        )
+    old = hazard.severity
+    if new == old:
+        raise ValidationFailed(
+            _("The hazard is “%(severity)s” already.") % {"severity": SV(new).label},
+            code="hazard_same_severity",
+        )
+    if SEVERITY_RANK[SV(new)] < SEVERITY_RANK[SV(old)] and not data.note.strip():
+        raise ValidationFailed(
+            _("Say why the severity is lowered (a note is required)."),
+            code="hazard_note_required",
+        )
+    hazard.severity = new
+    fields = ["severity"]
+    if new == SV.MAJOR:
+        street = street_level(hazard.grid)
+        level = hazard.owner_grid or hazard.grid
+        if street is not None and level.depth > street.depth:
+            hazard.owner_grid = street
+            fields.append("owner_grid")
+    return fields
 
 
 def _escalate(hazard: Hazard, today: datetime.date) -> list[str]:
@@ -242,9 +303,18 @@ def _escalate(hazard: Hazard, today: datetime.date) -> list[str]:
 
 
 def hazard_step(
-    *, actor: Any, hazard_id: int, data: StepIn, system: bool = False, today: Any = None
+    *,
+    actor: Any,
+    hazard_id: int,
+    data: StepIn,
+    system: bool = False,
+    today: Any = None,
+    route_major: bool = True,
 ) -> Hazard:
-    """Apply one step of the lifecycle to a hazard; all or nothing."""
+    """Apply one step of the lifecycle to a hazard; all or nothing.
+
+    A hazard made major is sent to the street and the fire agency here, unless the caller routes
+    it itself (`route_major=False`: a collective determination tells them once for the place)."""
     step = STEPS.get(data.action)
     if step is None:
         raise ValidationFailed(_("Unknown step."), code="hazard_bad_step")
@@ -255,10 +325,11 @@ def hazard_step(
         _check_right(actor, hazard, step, system=system)
         if not system:
             _check_separation(actor, hazard, step)
-        old_state = hazard.state
+        old_state, old_severity = hazard.state, hazard.severity
         old_level = (hazard.owner_grid or hazard.grid).code
         fields = _apply_effects(actor, hazard, data, today or timezone.localdate())
-        hazard.state = step.target
+        new_state = step.target or hazard.state
+        hazard.state = new_state
         hazard.save(update_fields=["state", "updated_at", *fields])
         extra: dict[str, Any] = {}
         if data.action == "issue_notice":
@@ -267,17 +338,21 @@ def hazard_step(
                 actor=actor, hazard=hazard, office=hazard.owner_grid, deadline=hazard.deadline
             )
             extra = {"notice": notice.number, "notice_id": notice.pk}
+        if data.action == "set_severity":
+            extra = {"severity": [old_severity, hazard.severity]}
+            if hazard.severity == SV.MAJOR and route_major:
+                extra |= _route_major(hazard).as_data()
         event = HazardEvent.objects.create(
             hazard=hazard,
             action=data.action,
             from_state=old_state,
-            to_state=step.target,
+            to_state=new_state,
             actor=None if system else actor,
             at=timezone.now(),
             note=data.note.strip(),
             data=_event_data(hazard, data, old_level) | extra,
         )
-        kind = HazardPhoto.Kind.AFTER if step.target != S.CONFIRMED else HazardPhoto.Kind.BEFORE
+        kind = HazardPhoto.Kind.AFTER if new_state != S.CONFIRMED else HazardPhoto.Kind.BEFORE
         for photo in photos:
             row = HazardPhoto(hazard=hazard, event=event, kind=kind, taken_at=photo.taken_at)
             row.image.save(f"{uuid.uuid4().hex}.jpg", photo.content, save=True)
@@ -285,10 +360,26 @@ def hazard_step(
             actor=None if system else actor,
             action=f"hazard.{data.action}",
             target=hazard,
-            data={"changes": {"state": [old_state, step.target]}, **event.data},
+            data={"changes": {"state": [old_state, new_state]}, **event.data},
         )
         hazard_announce(hazard=hazard, event=event)
     return hazard
+
+
+def _route_major(hazard: Hazard) -> MajorRouting:
+    level = hazard.owner_grid or hazard.grid
+    where = hazard.place.name if hazard.place else hazard.grid.name
+    subject = _("Major fire hazard #%(id)d at %(where)s") % {"id": hazard.pk, "where": where}
+    body = hazard.description + "\n" + _("Responsible level: %(level)s") % {"level": level.name}
+    return major_route(
+        grid=hazard.grid,
+        level=level,
+        subject=subject,
+        body=body,
+        target=hazard,
+        # Once per time the hazard is made major (it may be lowered and raised again).
+        dedupe_key=f"hazard:{hazard.pk}:major:{hazard.events.filter(action='set_severity').count()}",
+    )
 
 
 def _event_data(hazard: Hazard, data: StepIn, old_level: str) -> dict[str, Any]:

@@ -183,5 +183,6 @@ def test_the_sweep_command_reports_what_it_did(world: dict[str, Any]) -> None:
 
     assert (
         out.getvalue().strip()
-        == "2026-10-12: 1 overdue, 1 escalated, 0 at the top level (hand over)"
+        == "2026-10-12: 1 overdue, 1 escalated, 0 at the top level (hand over), "
+        "0 notices late, 0 reminded"
     )

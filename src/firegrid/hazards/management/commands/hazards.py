@@ -12,7 +12,10 @@ from firegrid.hazards.services import hazards_sweep
 
 
 class Command(BaseCommand):
-    help = "Hazards: mark overdue notices, escalate when the re-inspection window ran out."
+    help = (
+        "Hazards: mark overdue notices, escalate when the re-inspection window ran out, "
+        "tell of late notices, remind before deadlines."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -28,5 +31,6 @@ class Command(BaseCommand):
         result = hazards_sweep(today=today)
         self.stdout.write(
             f"{today}: {result.overdue} overdue, {result.escalated} escalated, "
-            f"{result.at_top} at the top level (hand over)"
+            f"{result.at_top} at the top level (hand over), {result.notices_late} notices late, "
+            f"{result.reminded} reminded"
         )
