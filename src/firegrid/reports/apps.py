@@ -7,3 +7,6 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Citizen reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the signal receivers)

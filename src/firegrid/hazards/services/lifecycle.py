@@ -39,6 +39,7 @@ from firegrid.people.models import Person
 from firegrid.people.scope import user_scope
 
 from ..models import Hazard, HazardEvent, HazardPhoto
+from ..signals import hazard_stepped
 from .notices import notice_create
 from .notify import MajorRouting, hazard_announce, major_route, street_level
 
@@ -363,6 +364,7 @@ def hazard_step(
             data={"changes": {"state": [old_state, new_state]}, **event.data},
         )
         hazard_announce(hazard=hazard, event=event)
+        hazard_stepped.send(sender=Hazard, hazard=hazard, event=event)
     return hazard
 
 

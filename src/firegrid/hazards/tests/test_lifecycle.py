@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from firegrid.core.errors import Conflict, PermissionDenied, ValidationFailed
 from firegrid.core.models import AuditEvent
@@ -87,7 +88,7 @@ def test_a_manager_who_fixed_it_on_the_spot_may_not_verify_it(world: dict[str, A
     step(world, "community", "fix_on_spot", D(2026, 9, 21), photos=(photo(),))
     events = HazardEvent.objects.count()
 
-    with pytest.raises(PermissionDenied) as caught:
+    with pytest.raises(PermissionDenied) as caught, translation.override("en"):
         step(world, "community", "verify_fix", D(2026, 9, 22))
 
     assert caught.value.code == "hazard_same_person"
