@@ -46,12 +46,34 @@ class HazardCategoryOut(Schema):
 
 
 class HazardFilters(Schema):
-    state: HazardState | Literal["open"] | None = Field(
-        None, description="`open` = every state but closed and rejected."
+    state: list[HazardState | Literal["open"]] | None = Field(
+        None, description="One or more states; `open` = every state but closed and rejected."
     )
     category: str = Field("", max_length=60, description="A category code.")
     place_id: int | None = None
     grid_id: int | None = Field(None, description="This grid and its subtree.")
+    overdue: bool = Field(False, description="Open hazards whose next deadline has passed.")
+    severity: Literal["general", "larger", "major"] | None = None
+    source: HazardSource | None = None
+    q: str = Field("", max_length=100, description="Place name or address, or description.")
+    found_from: datetime.date | None = None
+    found_to: datetime.date | None = None
+    sort: Literal["found", "found_asc", "due", "severity", "state"] = "found"
+
+    def selector_filters(self) -> selectors.HazardFilters:
+        return selectors.HazardFilters(
+            states=tuple(self.state or ()),
+            category=self.category,
+            place_id=self.place_id,
+            grid_id=self.grid_id,
+            overdue=self.overdue,
+            severity=self.severity or "",
+            source=self.source or "",
+            q=self.q,
+            found_from=self.found_from,
+            found_to=self.found_to,
+            sort=self.sort,
+        )
 
 
 class HazardPlaceOut(Schema):
@@ -165,8 +187,88 @@ def list_categories(request: HttpRequest) -> Any:
 @paginate(RenderedPagination, page_size=50)
 def list_hazards(request: HttpRequest, filters: Query[HazardFilters]) -> Any:
     """Hazards in your scope, newest first; filter by state (or `open`), category, place, grid."""
-    wanted = selectors.HazardFilters(**filters.dict())
+    wanted = filters.selector_filters()
     return Rows(selectors.hazard_list(actor=request.user, filters=wanted), hazard_out)
+
+
+class ActionGroupOut(Schema):
+    key: Literal["overdue", "reinspect", "verify", "confirm", "chase", "fix"]
+    title: str
+    hint: str
+    hazards: list[HazardOut]
+
+
+class BulkStepsIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=500)
+    action: Literal["confirm", "reject", "verify_fix", "acknowledge", "escalate", "issue_notice"]
+    note: str = Field("", max_length=2000)
+    deadline: datetime.date | None = Field(None, description="issue_notice: the deadline.")
+
+
+class BulkStepResultOut(Schema):
+    id: int
+    ok: bool
+    state: HazardState | None = Field(..., description="The new state when it worked.")
+    code: str = Field(..., description="The error code when it failed.")
+    message: str
+
+
+@router.get("/hazards/mine", response=list[ActionGroupOut])
+def my_actions(request: HttpRequest) -> Any:
+    """ "My actions" (我的待办): hazards waiting for you, grouped, most urgent first. Offices get
+    confirm / verify / re-inspect / overdue at their levels; field workers fix / chase."""
+    return [
+        {
+            "key": group.key,
+            "title": str(group.title),
+            "hint": str(group.hint),
+            "hazards": [hazard_out(h) for h in group.hazards],
+        }
+        for group in selectors.hazard_actions_for(request.user)
+    ]
+
+
+@router.post("/hazards/bulk-steps", response=list[BulkStepResultOut])
+def bulk_steps(request: HttpRequest, payload: BulkStepsIn) -> Any:
+    """The same step for several hazards, one by one (each its own transaction): the answer
+    lists each id's outcome, so one failure does not stop the others."""
+    from .views.pages import bulk_apply
+
+    ids = list(dict.fromkeys(payload.ids))
+    return bulk_apply(
+        request.user, ids, payload.action, note=payload.note, deadline=payload.deadline
+    )
+
+
+@router.get("/hazards/export.csv", response={200: None, 404: ErrorOut, 422: ErrorOut})
+def export_hazards_csv(request: HttpRequest, filters: Query[HazardFilters]) -> Any:
+    """The filtered list as CSV (UTF-8 with BOM, Chinese headers)."""
+    return _export(request, filters, "csv")
+
+
+@router.get("/hazards/export.xlsx", response={200: None, 404: ErrorOut, 422: ErrorOut})
+def export_hazards_xlsx(request: HttpRequest, filters: Query[HazardFilters]) -> Any:
+    """The filtered list as an Excel workbook (Chinese headers)."""
+    return _export(request, filters, "xlsx")
+
+
+def _export(request: HttpRequest, filters: HazardFilters, kind: str) -> Any:
+    from .export import export_response
+
+    wanted = filters.selector_filters()
+    selectors.hazard_list(actor=request.user, filters=wanted)  # a grid outside scope: 404
+    return export_response(actor=request.user, filters=wanted, kind=kind)
+
+
+@router.get("/hazards/geojson", response={200: dict[str, Any], 404: ErrorOut, 422: ErrorOut})
+def hazards_geojson(request: HttpRequest, filters: Query[HazardFilters]) -> Any:
+    """The filtered hazards with a location as a GeoJSON FeatureCollection (WGS-84); each
+    feature's properties carry state, severity, colour, next deadline and responsible level."""
+    from .export import geojson_collection
+
+    wanted = filters.selector_filters()
+    selectors.hazard_list(actor=request.user, filters=wanted)
+    return geojson_collection(request.user, wanted)
 
 
 @router.get("/hazards/{int:hazard_id}", response={200: HazardDetailOut, 404: ErrorOut})
