@@ -32,7 +32,7 @@ HazardState = Literal[
 StepAction = Literal[
     "confirm", "reject", "fix_on_spot", "verify_fix", "issue_notice", "acknowledge",
     "request_review", "reinspect_pass", "reinspect_fail", "escalate", "hand_over",
-    "close_with_result",
+    "close_with_result", "set_severity",
 ]  # fmt: skip
 HazardSource = Literal["inspection", "patrol", "citizen", "other"]
 
@@ -135,6 +135,9 @@ class StepForm(Schema):
     deadline: datetime.date | None = Field(None, description="issue_notice: the deadline.")
     agency: str = Field("", max_length=100, description="hand_over: the receiving agency.")
     reference: str = Field("", max_length=60, description="hand_over: its reference number.")
+    severity: Literal["", "general", "larger", "major"] = Field(
+        "", description="set_severity: the new severity (lowering needs a note)."
+    )
 
 
 def hazard_out(hazard: Hazard) -> dict[str, Any]:
@@ -297,6 +300,7 @@ def take_step(
         deadline=form.deadline,
         agency=form.agency,
         reference=form.reference,
+        severity=form.severity,
     )
     hazard_step(actor=request.user, hazard_id=hazard_id, data=data)
     return hazard_detail(selectors.hazard_get(actor=request.user, hazard_id=hazard_id))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from firegrid.core.models import BaseModel
 from firegrid.grids.models import Grid
@@ -53,7 +54,7 @@ class Hazard(BaseModel):
         OVERDUE = "overdue", _("overdue")
         ESCALATED = "escalated", _("escalated")
         HANDED_OVER = "handed_over", _("handed over")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("hazard state", "closed")
 
     class Severity(models.TextChoices):
         GENERAL = "general", _("general (一般)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from firegrid.core.models import BaseModel
 from firegrid.grids.models import Grid
@@ -113,7 +114,7 @@ class Report(BaseModel):
     class State(models.TextChoices):
         NEW = "new", _("awaiting triage")
         CONFIRMED = "confirmed", _("confirmed as a hazard")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("report state", "closed")
 
     class CloseReason(models.TextChoices):
         NOT_HAZARD = "not_hazard", _("not a fire hazard")

@@ -56,3 +56,18 @@ def test_steps_over_http_with_rights_conflicts_and_the_timeline(world: dict[str,
 
 def office_name(world: dict[str, Any]) -> str:
     return str(world["users"]["community"].get_username())
+
+
+@time_machine.travel(at(D(2026, 9, 21)), tick=False)
+def test_severity_over_http_raises_and_lowering_needs_a_note(world: dict[str, Any]) -> None:
+    hazard = world["hazard"]
+    office = client_of(world["users"]["community"])
+
+    larger = post_step(office, hazard, action="set_severity", severity="larger")
+    lowered_silently = post_step(office, hazard, action="set_severity", severity="general")
+    lowered = post_step(office, hazard, action="set_severity", severity="general", note="已核实")
+
+    assert (larger.status_code, larger.json()["severity"]) == (200, "larger")
+    assert lowered_silently.status_code == 422
+    assert (lowered.status_code, lowered.json()["severity"]) == (200, "general")
+    assert lowered.json()["state"] == "reported"
