@@ -7,14 +7,17 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import ValidationFailed
+from firegrid.core.workdays import add_working_days
 from firegrid.grids.models import Grid
 from firegrid.registry.models import Place
 
 from ..models import Hazard, HazardCategory
+from .lifecycle import notice_working_days
 
 
 @transaction.atomic
@@ -57,6 +60,8 @@ def hazard_report(
         lat=lat,
         major_element_code=major_element_code,
         found_at=found_at,
+        # Confirm it and serve the notice within the notice clock from the day it was found.
+        next_due=add_working_days(timezone.localdate(found_at), notice_working_days()),
         reported_by=actor if getattr(actor, "is_authenticated", False) else None,
         **(links or {}),
     )

@@ -59,8 +59,10 @@ def test_list_filters_combine_and_stay_inside_the_scope(world: dict[str, Any]) -
     assert ids(world, states=("open",)) == [first.pk, other.pk]
     assert ids(world, states=("reported", "closed")) == [closed.pk, first.pk]
     assert ids(world, state="notice_issued") == [other.pk]
-    assert ids(world, overdue=True, today=today) == [other.pk]
-    assert ids(world, overdue=True, today=D(2026, 9, 20)) == []  # due that day: not yet late
+    # `first` was found 1 Sept: confirming it and serving a notice was due by 4 Sept.
+    assert ids(world, overdue=True, today=today) == [first.pk, other.pk]
+    assert ids(world, overdue=True, today=D(2026, 9, 20)) == [first.pk]  # other: due that day
+    assert ids(world, overdue=True, today=D(2026, 9, 4)) == []
     assert ids(world, severity="major") == [other.pk]
     assert ids(world, source="citizen") == [closed.pk]
     assert ids(world, category="electrical") == [closed.pk]
@@ -72,7 +74,7 @@ def test_list_filters_combine_and_stay_inside_the_scope(world: dict[str, Any]) -
     assert ids(world, grid_id=community) == [closed.pk, first.pk]
     assert ids(world, sort="found_asc") == [other.pk, first.pk, closed.pk]
     assert ids(world, sort="severity")[0] == other.pk
-    assert ids(world, sort="due")[0] == other.pk  # the only one with a next deadline
+    assert ids(world, sort="due")[:2] == [first.pk, closed.pk]  # 4 Sept, then 15 Sept
     assert ids(world, who="community") == [closed.pk, first.pk]
     with pytest.raises(NotFound):
         ids(world, who="community", grid_id=world["grids"][STREET].pk)
@@ -134,7 +136,7 @@ def test_my_actions_put_the_most_urgent_first(world: dict[str, Any]) -> None:
     undated = report(world, LEAF, D(2026, 8, 1))
     Hazard.objects.filter(pk=later.pk).update(state="review_requested", next_due=D(2026, 9, 25))
     Hazard.objects.filter(pk=sooner.pk).update(state="review_requested", next_due=D(2026, 9, 22))
-    Hazard.objects.filter(pk=undated.pk).update(state="review_requested")
+    Hazard.objects.filter(pk=undated.pk).update(state="review_requested", next_due=None)
 
     assert groups(world, "community") == {"reinspect": [sooner.pk, later.pk, undated.pk]}
 
