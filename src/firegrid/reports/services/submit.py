@@ -490,6 +490,15 @@ def report_submit(*, data: ReportIn, now: datetime.datetime | None = None) -> Re
         public=True,
         data={"channel": channel, "grid": routed.leaf.code},
     )
+    if original is not None:
+        from .triage import report_link
+
+        report_link(report=report, to=original, now=now)
+    else:
+        from ..notify import notify_triage
+
+        notify_triage(report=report, kind="report.submitted")
+    # Last: the audit chain is one lock for all writers, so hold it for as short as possible.
     audit_record(
         actor=None,
         action="report.submit",
@@ -503,12 +512,4 @@ def report_submit(*, data: ReportIn, now: datetime.datetime | None = None) -> Re
             "with_contact": bool(phone or email),
         },
     )
-    if original is not None:
-        from .triage import report_link
-
-        report_link(report=report, to=original, now=now)
-    else:
-        from ..notify import notify_triage
-
-        notify_triage(report=report, kind="report.submitted")
     return report
