@@ -255,3 +255,18 @@ def test_api_mine_bulk_geojson_and_new_list_filters(world: dict[str, Any]) -> No
     assert geo["total"] == 1
     bad = office.get("/api/v1/hazards", {"grid_id": world["grids"][STREET].pk})
     assert bad.status_code == 404
+
+
+@time_machine.travel(at(TODAY), tick=False)
+def test_the_place_page_links_to_its_hazards_and_the_list_filters_by_place(
+    world: dict[str, Any],
+) -> None:
+    elsewhere = another(world)  # in the same grid, at no place
+    office = client_of(world["users"]["community"])
+
+    place_page = office.get(f"/registry/places/{world['shop'].pk}/")
+    listed = office.get("/hazards/", {"place": world["shop"].pk})
+
+    assert f'href="/hazards/?place={world["shop"].pk}"' in place_page.content.decode()
+    assert [r["hazard"].pk for r in listed.context["rows"]] == [world["hazard"].pk]
+    assert elsewhere.pk not in [r["hazard"].pk for r in listed.context["rows"]]

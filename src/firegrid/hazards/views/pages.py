@@ -87,6 +87,7 @@ def filters_from(request: HttpRequest) -> HazardFilters:
         states=tuple(s for s in get.getlist("state") if s in known_states),
         overdue=get.get("overdue") in ("1", "on", "true"),
         grid_id=_int(request, "grid"),
+        place_id=_int(request, "place"),
         category=get.get("category", "").strip()[:60],
         severity=get.get("severity", "") if get.get("severity") in Hazard.Severity.values else "",
         source=get.get("source", "") if get.get("source") in Hazard.Source.values else "",
@@ -102,6 +103,7 @@ def filter_params(filters: HazardFilters) -> list[tuple[str, Any]]:
     params += [
         ("overdue", "1" if filters.overdue else ""),
         ("grid", filters.grid_id or ""),
+        ("place", filters.place_id or ""),
         ("category", filters.category),
         ("severity", filters.severity),
         ("source", filters.source),
