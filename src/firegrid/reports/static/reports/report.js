@@ -1,0 +1,283 @@
+/* The public report page (群众举报): choose a category, set the point, pick photos.
+   No inline scripts (CSP). The point is sent in the datum it was taken in: the phone's own
+   position is WGS-84 (crs=wgs84); a tap on a GCJ-02 tile map (AMap/Tencent) is GCJ-02
+   (crs=gcj02). The server converts and stores WGS-84. A random device id is kept in
+   localStorage so rate limits count a phone, not a whole shared network. */
+(function () {
+  "use strict";
+
+  var DEVICE_KEY = "firegrid.report.device";
+
+  function deviceId() {
+    var id = null;
+    try { id = window.localStorage.getItem(DEVICE_KEY); } catch (e) { id = null; }
+    if (!id) {
+      if (window.crypto && window.crypto.randomUUID) {
+        id = window.crypto.randomUUID();
+      } else {
+        var bytes = new Uint8Array(16);
+        window.crypto.getRandomValues(bytes);
+        id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      }
+      try { window.localStorage.setItem(DEVICE_KEY, id); } catch (e) { /* private mode: per page */ }
+    }
+    return id;
+  }
+
+  function initServices(form) {
+    function sync() {
+      var chosen = form.querySelector('input[name="service"]:checked');
+      var code = chosen ? chosen.value : "";
+      form.querySelectorAll(".service-attributes").forEach(function (box) {
+        box.hidden = box.dataset.service !== code;
+      });
+      form.querySelectorAll(".service-option").forEach(function (label) {
+        var input = label.querySelector("input");
+        label.classList.toggle("chosen", !!input && input.checked);
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "service") { sync(); }
+    });
+    sync();
+  }
+
+  function initPhotos(form, labels) {
+    var input = document.getElementById("id_photos");
+    var count = document.getElementById("photo-count");
+    if (!input) { return; }
+    input.addEventListener("change", function () {
+      var max = parseInt(input.dataset.max || "3", 10);
+      var files = input.files ? Array.prototype.slice.call(input.files) : [];
+      var note = "";
+      if (files.length > max && window.DataTransfer) {
+        var keep = new DataTransfer();
+        files.slice(0, max).forEach(function (f) { keep.items.add(f); });
+        input.files = keep.files;
+        files = files.slice(0, max);
+        note = " " + (labels.too_many || "").replace("%s", String(max));
+      }
+      if (count) {
+        count.textContent = files.length ? (labels.photos || "").replace("%s", String(files.length)) + note : "";
+      }
+    });
+  }
+
+  function initMap(el, labels) {
+    var maps = window.FireGridMaps;
+    if (!maps || !window.L) { return; }
+    var tileCrs = el.dataset.tileCrs === "gcj02" ? "gcj02" : "wgs84";
+    var map = maps.baseMap(el, { tap: true });
+    var lon = document.getElementById("id_lon");
+    var lat = document.getElementById("id_lat");
+    var crs = document.getElementById("id_crs");
+    var status = document.getElementById("point-status");
+    var button = document.getElementById("use-location");
+    var marker = null;
+
+    function say(text, isError) {
+      if (!status) { return; }
+      status.textContent = text;
+      status.classList.toggle("field-error", !!isError);
+    }
+    function show(latlng, zoom) {
+      if (marker) { marker.setLatLng(latlng); } else {
+        marker = L.circleMarker(latlng, {
+          radius: 11, color: "#fff", weight: 3, fillColor: "#c92a2a", fillOpacity: 1,
+          className: "report-marker",
+        }).addTo(map);
+      }
+      map.setView(latlng, Math.max(map.getZoom(), zoom || 16));
+      el.dataset.hasPoint = "1";
+    }
+    function set(x, y, datum) {
+      lon.value = x.toFixed(7);
+      lat.value = y.toFixed(7);
+      crs.value = datum;
+    }
+
+    var outlines = maps.readJson("report-outlines");
+    var start = null;
+    if (el.dataset.point) {
+      var parts = el.dataset.point.split(",");
+      var x = parseFloat(parts[0]);
+      var y = parseFloat(parts[1]);
+      var datum = parts[2] || "wgs84";
+      if (!isNaN(x) && !isNaN(y)) {
+        var wgs = datum === "gcj02" ? maps.gcjToWgs(x, y) : [x, y];
+        start = maps.toMap(wgs, tileCrs);
+      }
+    }
+    var layer = null;
+    if (outlines && outlines.features && outlines.features.length) {
+      layer = L.geoJSON(outlines, {
+        coordsToLatLng: maps.coordsToLatLngFor(tileCrs),
+        style: { color: "#c92a2a", weight: 2, fillOpacity: 0.04 },
+        interactive: false,
+      }).addTo(map);
+    }
+    if (start) {
+      show(start, 16);
+    } else if (layer && layer.getBounds().isValid()) {
+      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+    }
+
+    map.on("click", function (event) {
+      var ll = event.latlng;
+      // A tap is in the datum of the tiles under the finger.
+      set(ll.lng, ll.lat, tileCrs);
+      show(ll);
+      say(labels.picked || "");
+      el.dataset.picked = "1";
+    });
+    if (button) {
+      button.addEventListener("click", function () {
+        if (!navigator.geolocation) { say(labels.geo_missing || "", true); return; }
+        say(labels.locating || "");
+        button.disabled = true;
+        navigator.geolocation.getCurrentPosition(function (position) {
+          button.disabled = false;
+          var c = position.coords;
+          set(c.longitude, c.latitude, "wgs84");
+          show(maps.toMap([c.longitude, c.latitude], tileCrs), 17);
+          say((labels.located || "").replace("%s", String(Math.round(c.accuracy || 0))));
+          el.dataset.located = "1";
+        }, function () {
+          button.disabled = false;
+          say(labels.geo_denied || "", true);
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    }
+    el.dataset.state = "ready";
+  }
+
+  // Before sending: are there open reports of the same kind nearby? Asked here, not by a
+  // second round trip to the server, so the photos already chosen are not lost. The server
+  // asks again when this check could not run (no JavaScript, no network).
+  function initDuplicateCheck(form, labels) {
+    var checked = false;
+    var send = document.getElementById("send-report");
+
+    function go(name, value) {
+      if (name) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.appendChild(input);
+      }
+      checked = true;
+      // One tap, one report: a second tap while the photos upload would send it twice.
+      if (send) { send.disabled = true; }
+      form.submit();
+    }
+    function button(text, className, onClick) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = className;
+      b.textContent = text;
+      b.addEventListener("click", onClick);
+      return b;
+    }
+    function offer(results) {
+      var old = document.getElementById("dup-check");
+      if (old) { old.remove(); }
+      var box = document.createElement("section");
+      box.id = "dup-check";
+      box.className = "card duplicates";
+      box.setAttribute("role", "alert");
+      var h = document.createElement("h2");
+      h.textContent = labels.dup_title || "";
+      var p = document.createElement("p");
+      p.textContent = labels.dup_text || "";
+      var list = document.createElement("ul");
+      list.className = "duplicate-list";
+      results.forEach(function (r) {
+        var li = document.createElement("li");
+        li.className = "duplicate";
+        var code = document.createElement("span");
+        code.className = "mono";
+        code.textContent = r.tracking_code;
+        li.appendChild(code);
+        li.appendChild(document.createTextNode(" · " + r.service + " · " + r.requested_on + " · " + r.state));
+        li.appendChild(button(labels.dup_follow || "", "big-button follow-button", function () {
+          go("link_to", r.tracking_code);
+        }));
+        list.appendChild(li);
+      });
+      box.appendChild(h);
+      box.appendChild(p);
+      box.appendChild(list);
+      box.appendChild(button(labels.dup_mine || "", "primary big-button", function () {
+        go("confirm", "1");
+      }));
+      box.querySelector("button.primary").id = "dup-send-mine";
+      form.insertBefore(box, send);
+      box.scrollIntoView({ block: "start" });
+    }
+
+    form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      if (checked || (submitter && submitter.name)) {
+        window.setTimeout(function () { if (send) { send.disabled = true; } }, 0);
+        return;
+      }
+      var service = form.querySelector('input[name="service"]:checked');
+      var lon = document.getElementById("id_lon");
+      var lat = document.getElementById("id_lat");
+      var crs = document.getElementById("id_crs");
+      var point = lon && lon.value && lat.value ? [lon.value, lat.value, crs ? crs.value : "wgs84"] : null;
+      var mapEl = document.getElementById("report-map");
+      if (!point && mapEl && mapEl.dataset.point) {
+        point = mapEl.dataset.point.split(",");  // the placard's place, where it stands
+      }
+      if (!service || !point || !form.dataset.duplicatesUrl || !window.fetch) { return; }
+      event.preventDefault();
+      var query = new URLSearchParams({
+        service: service.value, lon: point[0], lat: point[1], crs: point[2] || "wgs84",
+      });
+      fetch(form.dataset.duplicatesUrl + "?" + query.toString(), {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      }).then(function (response) {
+        return response.ok ? response.json() : { results: [] };
+      }).then(function (data) {
+        if (data.results && data.results.length) { offer(data.results); } else { go(); }
+      }).catch(function () { go(); });
+    });
+  }
+
+  // Staff: the report's point on a small map.
+  function initPointMap(el) {
+    var maps = window.FireGridMaps;
+    if (!maps || !window.L) { return; }
+    var point = maps.readJson(el.dataset.pointSource);
+    if (!point) { return; }
+    var map = maps.baseMap(el, { scrollWheelZoom: false });
+    var ll = maps.toMap([point.lon, point.lat], el.dataset.tileCrs);
+    L.circleMarker(ll, {
+      radius: 10, color: "#fff", weight: 3, fillColor: "#c92a2a", fillOpacity: 1,
+    }).addTo(map);
+    map.setView(ll, 16);
+    el.dataset.state = "ready";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var pointMap = document.getElementById("report-point-map");
+    if (pointMap) { initPointMap(pointMap); }
+    var form = document.getElementById("report-form");
+    if (!form) { return; }
+    var labels = (window.FireGridMaps && window.FireGridMaps.readJson("report-labels")) || {};
+    var device = form.querySelector('input[name="device_id"]');
+    if (device && !device.value) { device.value = deviceId(); }
+    initServices(form);
+    initPhotos(form, labels);
+    initDuplicateCheck(form, labels);
+    var el = document.getElementById("report-map");
+    if (el) {
+      try { initMap(el, labels); } catch (error) {
+        el.dataset.state = "error";
+        if (window.console) { console.error("FireGrid report map:", error); }
+      }
+    }
+  });
+})();
