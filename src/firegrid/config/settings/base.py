@@ -283,3 +283,36 @@ LOGGING = {
     # The huey consumer installs its own handler; propagating would print every line twice.
     "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }
+# Hazard clocks (working days): notice served after confirming; follow-up of a hand-over (移交).
+FIREGRID_HAZARD_NOTICE_WORKING_DAYS = int(
+    os.environ.get("FIREGRID_HAZARD_NOTICE_WORKING_DAYS", "3")
+)
+FIREGRID_HAZARD_HANDOVER_WORKING_DAYS = int(
+    os.environ.get("FIREGRID_HAZARD_HANDOVER_WORKING_DAYS", "5")
+)
+# Depth of the street/town level (街道/乡镇) in the grid tree: a major hazard goes to it at once.
+FIREGRID_STREET_LEVEL_DEPTH = int(os.environ.get("FIREGRID_STREET_LEVEL_DEPTH", "1"))
+# GB 35181 rule set (JSON, e.g. the 2025 edition) to judge with; empty = the built-in 2017 v1.
+FIREGRID_MAJOR_RULES_FILE = os.environ.get("FIREGRID_MAJOR_RULES_FILE", "")
+# Place-type codes judged under the 易燃易爆 (flammable) threshold of GB 35181, comma-separated.
+FIREGRID_MAJOR_FLAMMABLE_PLACE_TYPES = env_list("FIREGRID_MAJOR_FLAMMABLE_PLACE_TYPES", "")
+# Citizen reports (群众举报): rate limits counted in the DB (per IP / device an hour; Open311 per
+# API client a minute), photos per report and their size, duplicate-suggestion radius, and an
+# optional SMS gateway webhook (POST JSON {"phone", "text"}; empty = SMS only logged).
+FIREGRID_REPORT_RATE_PER_IP_HOUR = int(os.environ.get("FIREGRID_REPORT_RATE_PER_IP_HOUR", "10"))
+FIREGRID_REPORT_RATE_PER_DEVICE_HOUR = int(
+    os.environ.get("FIREGRID_REPORT_RATE_PER_DEVICE_HOUR", "5")
+)
+FIREGRID_OPEN311_RATE_PER_CLIENT_MINUTE = int(
+    os.environ.get("FIREGRID_OPEN311_RATE_PER_CLIENT_MINUTE", "600")
+)
+FIREGRID_REPORT_MAX_PHOTOS = int(os.environ.get("FIREGRID_REPORT_MAX_PHOTOS", "3"))
+FIREGRID_REPORT_PHOTO_MAX_BYTES = int(
+    os.environ.get("FIREGRID_REPORT_PHOTO_MAX_BYTES", str(10 * 1024 * 1024))
+)
+FIREGRID_REPORT_DUPLICATE_RADIUS_M = float(
+    os.environ.get("FIREGRID_REPORT_DUPLICATE_RADIUS_M", "100")
+)
+FIREGRID_SMS_WEBHOOK_URL = os.environ.get("FIREGRID_SMS_WEBHOOK_URL", "")
+# Open311 discovery `contact`: how a client system reaches the office (empty = a generic sentence).
+FIREGRID_OPEN311_CONTACT = os.environ.get("FIREGRID_OPEN311_CONTACT", "")
