@@ -47,7 +47,7 @@ def hazards_demo_load(*, today: datetime.date | None = None) -> HazardsDemoResul
     today = today or timezone.localdate()
     hazards = Hazard.objects.filter(state=Hazard.State.REPORTED).select_related("grid", "place")
     for index, hazard in enumerate(hazards.order_by("pk")):
-        manager = _manager_for(hazard)
+        manager = office_user_over(hazard.grid_path)
         if manager is None or hazard.reported_by is None:
             continue
         actors = {"manager": manager, "worker": hazard.reported_by}
@@ -63,9 +63,9 @@ def _step(action: str, today: datetime.date) -> StepIn:
     return StepIn(action=action, photos=photos, deadline=deadline)
 
 
-def _manager_for(hazard: Hazard) -> Any:
-    """The login of the nearest office (managing post) above the hazard's grid."""
-    ancestors = [int(part) for part in hazard.grid_path.strip("/").split("/")]
+def office_user_over(grid_path: str) -> Any:
+    """The login of the nearest office (managing post) at or above a grid."""
+    ancestors = [int(part) for part in grid_path.strip("/").split("/")]
     posts = (
         Assignment.objects.active(timezone.localdate())
         .filter(grid_id__in=ancestors, role__can_manage=True, person__user__isnull=False)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from firegrid.hazards.demo import HazardsDemoResult
     from firegrid.inspections.demo import InspectionsDemoResult
     from firegrid.registry.demo import RegistryDemoResult
+    from firegrid.reports.demo import ReportsDemoResult
 
 DEFAULT_PASSWORD = "firegrid-demo"  # noqa: S105 - the documented password of a local demo
 # Stored grid fields compared with a feature, in the order of `_feature_values`.
@@ -65,6 +66,7 @@ class DemoLoadResult:
     registry: RegistryDemoResult | None = None
     inspections: InspectionsDemoResult | None = None
     hazards: HazardsDemoResult | None = None
+    reports: ReportsDemoResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -77,6 +79,7 @@ class DemoLoadResult:
             or (self.registry is not None and self.registry.changed)
             or (self.inspections is not None and self.inspections.changed)
             or (self.hazards is not None and self.hazards.changed)
+            or (self.reports is not None and self.reports.changed)
         )
 
 
@@ -111,6 +114,9 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
     from firegrid.hazards.demo import hazards_demo_load  # builds on the inspections' hazards
 
     hazards = hazards_demo_load()
+    from firegrid.reports.demo import reports_demo_load  # residents' reports, an Open311 key
+
+    reports = reports_demo_load()
     return DemoLoadResult(
         levels=levels,
         imported=needs_import,
@@ -125,6 +131,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoLoadResult:
         registry=registry,
         inspections=inspections,
         hazards=hazards,
+        reports=reports,
     )
 
 

@@ -61,6 +61,8 @@ class Command(BaseCommand):
             )
         if result.hazards is not None:
             out(f"hazards: {result.hazards.steps} lifecycle steps taken")
+        if result.reports is not None:
+            out(f"citizen reports: {result.reports.reports} filed")
         verdict = "demo loaded" if result.changed else "demo already loaded; nothing changed"
         out(self.style.SUCCESS(f"{verdict} in {seconds:.1f} s"))
         out("")
