@@ -8,6 +8,7 @@ masked unless the viewer's role sees phones there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from firegrid.core.errors import ApplicationError, NotFound
+from firegrid.core.errors import ApplicationError, NotFound, ValidationFailed
 from firegrid.core.i18n import localized
 
 from .. import selectors, services
@@ -183,24 +184,52 @@ def _form_error(request: HttpRequest, form: Any) -> None:
             messages.error(request, f"{label}: {error}" if label else str(error))
 
 
+def _act(
+    request: HttpRequest,
+    report_id: int,
+    form: Any,
+    run: Callable[[dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """One moderation/triage action: validate the form, call the service, say what happened and
+    go back to the report; a refusal changes nothing and is shown as an error."""
+    if not form.is_valid():
+        _form_error(request, form)
+    else:
+        try:
+            run(form.cleaned_data)
+        except ApplicationError as exc:
+            _service_error(request, exc)
+        else:
+            messages.success(request, success)
+    return redirect("reports:detail", pk=report_id)
+
+
 @login_required
 @require_POST
 def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """It is a fire hazard: open a hazard case linked to the report (→ services.report_confirm)."""
     report = _report_or_404(request.user, pk)
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("reports:detail", pk=report.pk)
-    try:
-        report = services.report_confirm(
-            actor=request.user, report_id=report.pk, note=form.cleaned_data["note"]
+
+    def run(data: dict[str, Any]) -> object:
+        return services.report_confirm(actor=request.user, report_id=report.pk, note=data["note"])
+
+    return _act(
+        request, report.pk, ConfirmForm(request.POST), run,
+        _("Confirmed: a hazard case was opened."),
+    )  # fmt: skip
+
+
+def _duplicate_id(code: str) -> int | None:
+    if not code:
+        return None
+    found = Report.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationFailed(
+            _("There is no report with the tracking code %(code)s.") % {"code": code},
+            code="report_not_found",
         )
-    except ApplicationError as exc:
-        _service_error(request, exc)
-        return redirect("reports:detail", pk=pk)
-    messages.success(request, _("Confirmed: a hazard case was opened."))
-    return redirect("reports:detail", pk=report.pk)
+    return found
 
 
 @login_required
@@ -208,39 +237,21 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def report_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close with a reason (not a hazard / duplicate of a code / outside our remit, referred)."""
     report = _report_or_404(request.user, pk)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("reports:detail", pk=report.pk)
-    data = form.cleaned_data
-    duplicate_of_id = None
-    if data["duplicate_of"]:
-        duplicate_of_id = (
-            Report.objects.filter(tracking_code=data["duplicate_of"])
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if duplicate_of_id is None:
-            messages.error(
-                request,
-                _("There is no report with the tracking code %(code)s.")
-                % {"code": data["duplicate_of"]},
-            )
-            return redirect("reports:detail", pk=report.pk)
-    try:
-        services.report_close(
+
+    def run(data: dict[str, Any]) -> object:
+        return services.report_close(
             actor=request.user,
             report_id=report.pk,
             reason=data["reason"],
             note=data["note"],
             referral=data["referral"],
-            duplicate_of_id=duplicate_of_id,
+            duplicate_of_id=_duplicate_id(data["duplicate_of"]),
         )
-    except ApplicationError as exc:
-        _service_error(request, exc)
-        return redirect("reports:detail", pk=pk)
-    messages.success(request, _("The report was closed; the reporter can read why."))
-    return redirect("reports:detail", pk=report.pk)
+
+    return _act(
+        request, report.pk, CloseForm(request.POST), run,
+        _("The report was closed; the reporter can read why."),
+    )  # fmt: skip
 
 
 @login_required
@@ -248,19 +259,11 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
 def report_hide(request: HttpRequest, pk: int) -> HttpResponse:
     """Moderation: hide an abusive report from every list and the public status page."""
     report = _report_or_404(request.user, pk)
-    form = HideForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("reports:detail", pk=report.pk)
-    try:
-        services.report_hide(
-            actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"]
-        )
-    except ApplicationError as exc:
-        _service_error(request, exc)
-        return redirect("reports:detail", pk=pk)
-    messages.success(request, _("The report is hidden."))
-    return redirect("reports:detail", pk=report.pk)
+
+    def run(data: dict[str, Any]) -> object:
+        return services.report_hide(actor=request.user, report_id=report.pk, reason=data["reason"])
+
+    return _act(request, report.pk, HideForm(request.POST), run, _("The report is hidden."))
 
 
 @login_required
@@ -274,23 +277,17 @@ def report_photo_redact(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if photo is None:
         raise Http404
-    form = RedactForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("reports:detail", pk=photo.report_id)
-    data = form.cleaned_data
-    try:
-        services.report_photo_redact(
-            actor=request.user,
-            photo_id=photo.pk,
-            box=(data["x0"], data["y0"], data["x1"], data["y1"]),
-            unit="percent",
+
+    def run(data: dict[str, Any]) -> object:
+        box = (data["x0"], data["y0"], data["x1"], data["y1"])
+        return services.report_photo_redact(
+            actor=request.user, photo_id=photo.pk, box=box, unit="percent"
         )
-    except ApplicationError as exc:
-        _service_error(request, exc)
-        return redirect("reports:detail", pk=photo.report_id)
-    messages.success(request, _("The region was blacked out."))
-    return redirect("reports:detail", pk=photo.report_id)
+
+    return _act(
+        request, photo.report_id, RedactForm(request.POST), run,
+        _("The region was blacked out."),
+    )  # fmt: skip
 
 
 urlpatterns: list[URLPattern] = [
