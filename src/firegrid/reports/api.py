@@ -244,20 +244,13 @@ def confirm_report(request: HttpRequest, report_id: int, payload: ConfirmIn) -> 
 )
 def close_report(request: HttpRequest, report_id: int, payload: CloseIn) -> Any:
     """Close untriaged with a reason (duplicate needs `duplicate_of`, outside_remit `referral`)."""
-    duplicate_of_id = None
-    if payload.duplicate_of:
-        duplicate_of_id = (
-            Report.objects.filter(tracking_code=payload.duplicate_of.strip().upper())
-            .values_list("pk", flat=True)
-            .first()
-        ) or 0
     report_close(
         actor=request.user,
         report_id=report_id,
         reason=payload.reason,
         note=payload.note,
         referral=payload.referral,
-        duplicate_of_id=duplicate_of_id,
+        duplicate_of_id=selectors.report_id_for_code(payload.duplicate_of),
     )
     return _detail(request, report_id)
 

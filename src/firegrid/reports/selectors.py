@@ -306,3 +306,19 @@ def services_active() -> QuerySet[ReportService]:
 
 def overdue_q(now: datetime.datetime) -> Q:
     return Q(state=Report.State.NEW, triage_due__lt=now)
+
+
+def report_id_for_code(code: str) -> int | None:
+    """The id of the report a staff member names by tracking code (e.g. "duplicate of"); None for
+    no code, a clear error for an unknown one."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    found = Report.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationFailed(
+            _("There is no report with the tracking code %(code)s.") % {"code": code},
+            code="duplicate_of_invalid",
+            details={"duplicate_of": code},
+        )
+    return found

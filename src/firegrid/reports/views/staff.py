@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from firegrid.core.errors import ApplicationError, NotFound, ValidationFailed
+from firegrid.core.errors import ApplicationError, NotFound
 from firegrid.core.i18n import localized
 
 from .. import selectors, services
@@ -220,18 +220,6 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
-def _duplicate_id(code: str) -> int | None:
-    if not code:
-        return None
-    found = Report.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
-    if found is None:
-        raise ValidationFailed(
-            _("There is no report with the tracking code %(code)s.") % {"code": code},
-            code="report_not_found",
-        )
-    return found
-
-
 @login_required
 @require_POST
 def report_close(request: HttpRequest, pk: int) -> HttpResponse:
@@ -245,7 +233,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
             reason=data["reason"],
             note=data["note"],
             referral=data["referral"],
-            duplicate_of_id=_duplicate_id(data["duplicate_of"]),
+            duplicate_of_id=selectors.report_id_for_code(data["duplicate_of"]),
         )
 
     return _act(
