@@ -52,7 +52,7 @@ def issue(world: dict[str, Any], hazard: Hazard) -> Hazard:
     reason="SQLite serialises every writer; the PostgreSQL run of `make test` (mandatory in CI) "
     "issues the notices truly at once",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notices_issued_at_once_get_consecutive_unique_numbers(world: dict[str, Any]) -> None:
     hazards = confirmed_hazards(world, THREADS)
     barrier = threading.Barrier(THREADS)

@@ -84,7 +84,7 @@ def points_in_leaves(leaves: list[Grid], count: int, seed: int) -> list[tuple[fl
     return points
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_open311_posts_are_neither_lost_nor_duplicated(
     server_url: str, small_jurisdiction: dict[str, Grid]
 ) -> None:
