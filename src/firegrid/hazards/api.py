@@ -22,7 +22,7 @@ from firegrid.registry.schemas import GridRefOut
 
 from . import selectors
 from .models import Hazard, HazardCategory
-from .services import StepIn, hazard_step
+from .services import StepIn, hazard_step, hazards_bulk_step
 
 router = Router(tags=["hazards"])
 HazardState = Literal[
@@ -235,11 +235,12 @@ def my_actions(request: HttpRequest) -> Any:
 def bulk_steps(request: HttpRequest, payload: BulkStepsIn) -> Any:
     """The same step for several hazards, one by one (each its own transaction): the answer
     lists each id's outcome, so one failure does not stop the others."""
-    from .views.pages import bulk_apply
-
-    ids = list(dict.fromkeys(payload.ids))
-    return bulk_apply(
-        request.user, ids, payload.action, note=payload.note, deadline=payload.deadline
+    return hazards_bulk_step(
+        actor=request.user,
+        hazard_ids=list(dict.fromkeys(payload.ids)),
+        action=payload.action,
+        note=payload.note,
+        deadline=payload.deadline,
     )
 
 

@@ -1,4 +1,9 @@
-from .views import major, notices, pages
+from .views import detail, major, notices, pages
 
 app_name = "hazards"
-urlpatterns = [*pages.urlpatterns, *notices.urlpatterns, *major.urlpatterns]
+urlpatterns = [
+    *pages.urlpatterns,
+    *detail.urlpatterns,
+    *notices.urlpatterns,
+    *major.urlpatterns,
+]

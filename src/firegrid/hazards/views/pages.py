@@ -1,5 +1,5 @@
-"""Hazard pages: the list (filters, export, bulk), the map, a hazard's page with its timeline
-and step forms, "my actions", and the scoped photo view.
+"""Hazard pages: the list (filters, export, bulk), the map and "my actions" (a hazard's own page
+is in `detail.py`).
 
 Pages parse input, call one selector or service, and render; the rules live in the services."""
 
@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -20,8 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from firegrid.core.errors import ApplicationError, NotFound
-from firegrid.grids.models import Grid
+from firegrid.core.errors import NotFound
 from firegrid.people.scope import user_scope
 from firegrid.registry.views.common import grid_options
 
@@ -29,13 +28,11 @@ from .. import selectors
 from ..export import CLOSED_COLOR, SEVERITY_COLORS, export_response, geojson_collection
 from ..models import Hazard, HazardCategory
 from ..selectors import HazardFilters
-from ..services import StepIn, hazard_step
+from ..services import BULK_ACTIONS, hazards_bulk_step
 
 PER_PAGE = 25
 NOTICE_DAYS = 7  # the deadline a notice form proposes
 S = Hazard.State
-# Actions offered for several hazards at once: none needs a photo or a per-hazard value.
-BULK_ACTIONS = ("confirm", "reject", "verify_fix", "acknowledge", "escalate", "issue_notice")
 
 
 def _labels() -> dict[str, str]:
@@ -173,7 +170,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(hazards, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
-        {"hazard": h, "overdue": selectors.hazard_is_overdue(h, today), "open": _is_open(h)}
+        {"hazard": h, "overdue": selectors.hazard_is_overdue(h, today), "open": is_open(h)}
         for h in page.object_list
     ]
     context = _filter_context(request, filters)
@@ -189,7 +186,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     return render(request, "hazards/list.html", context)
 
 
-def _is_open(hazard: Hazard) -> bool:
+def is_open(hazard: Hazard) -> bool:
     return hazard.state not in Hazard.CLOSED_STATES
 
 
@@ -240,117 +237,6 @@ def hazard_geojson(request: HttpRequest) -> HttpResponse:
     )
 
 
-# ------------------------------------------------------------------------------ detail
-
-
-def _hazard_or_404(user: Any, pk: int) -> Hazard:
-    try:
-        return selectors.hazard_get(actor=user, hazard_id=pk)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-
-
-def _detail_context(request: HttpRequest, hazard: Hazard) -> dict[str, Any]:
-    events = list(
-        hazard.events.select_related("actor").prefetch_related("photos").order_by("at", "id")
-    )
-    timeline: list[dict[str, Any]] = []
-    photos: list[Any] = []
-    for e in events:
-        shots = list(e.photos.all())
-        photos += shots
-        timeline.append({"event": e, "label": action_label(e.action), "photos": shots})
-    codes = {code for e in events for code in (e.data or {}).get("level", [])}
-    names = dict(Grid.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
-    for item in timeline:
-        level = (item["event"].data or {}).get("level") or []
-        item["level"] = [names.get(code, code) for code in level]
-    today = timezone.localdate()
-    steps = selectors.hazard_steps_for(request.user, hazard)
-    return {
-        "hazard": hazard,
-        "is_open": _is_open(hazard),
-        "overdue": selectors.hazard_is_overdue(hazard, today),
-        "level": hazard.owner_grid or hazard.grid,
-        "timeline": timeline,
-        "before_photos": [p for p in photos if p.kind == "before"],
-        "after_photos": [p for p in photos if p.kind == "after"],
-        "notices": list(hazard.notices.order_by("issued_at", "id")),
-        "steps": [
-            {
-                "action": action,
-                "label": action_label(action),
-                "note_required": selectors.STEPS[action].note_required,
-                "photos_required": selectors.STEPS[action].photos_required,
-            }
-            for action in steps
-        ],
-        "severity_choices": Hazard.Severity.choices,
-        "notice_default": today + datetime.timedelta(days=NOTICE_DAYS),
-        "min_deadline": today + datetime.timedelta(days=1),
-    }
-
-
-@login_required
-@require_GET
-def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = _hazard_or_404(request.user, pk)
-    return render(request, "hazards/detail.html", _detail_context(request, hazard))
-
-
-@login_required
-@require_POST
-def hazard_step_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """One step from the hazard's page; on an error nothing changed and the page says why."""
-    hazard = _hazard_or_404(request.user, pk)
-    post = request.POST
-    action = post.get("action", "")
-    deadline = None
-    try:
-        deadline = parse_date(post.get("deadline", "").strip())
-    except ValueError:
-        deadline = None
-    data = StepIn(
-        action=action,
-        note=post.get("note", "")[:2000],
-        photos=tuple(request.FILES.getlist("photos")),
-        expected_state=post.get("expected_state", ""),
-        deadline=deadline,
-        agency=post.get("agency", "")[:100],
-        reference=post.get("reference", "")[:60],
-        severity=post.get("severity", ""),
-    )
-    if action == "issue_notice" and deadline is None:
-        error = _("Give the rectification deadline.")
-        return _step_failed(request, hazard, action, error, 422)
-    try:
-        hazard_step(actor=request.user, hazard_id=hazard.pk, data=data)
-    except ApplicationError as exc:
-        return _step_failed(request, hazard, action, str(exc.message), exc.status)
-    messages.success(request, _("Done: %(step)s.") % {"step": action_label(action)})
-    return redirect("hazards:detail", pk=hazard.pk)
-
-
-def _step_failed(
-    request: HttpRequest, hazard: Hazard, action: str, error: str, status: int
-) -> HttpResponse:
-    hazard = _hazard_or_404(request.user, hazard.pk)  # as it is now
-    context = _detail_context(request, hazard)
-    context |= {"step_error": error, "failed_action": action, "posted": request.POST}
-    return render(request, "hazards/detail.html", context, status=status)
-
-
-@login_required
-@require_GET
-def photo_file(request: HttpRequest, pk: int) -> FileResponse:
-    """A hazard photo, for viewers who see its hazard (media is not public)."""
-    try:
-        photo = selectors.hazard_photo_get(actor=request.user, photo_id=pk)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-
-
 # ------------------------------------------------------------------------------ my actions
 
 
@@ -389,32 +275,6 @@ def my_actions_badge(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------ bulk
 
 
-def bulk_apply(
-    user: Any,
-    ids: list[int],
-    action: str,
-    *,
-    note: str = "",
-    deadline: datetime.date | None = None,
-) -> list[dict[str, Any]]:
-    """Apply one step to each hazard, each in its own transaction; per-id outcome."""
-    results = []
-    for hazard_id in ids:
-        data = StepIn(action=action, note=note, deadline=deadline)
-        try:
-            hazard = hazard_step(actor=user, hazard_id=hazard_id, data=data)
-        except ApplicationError as exc:
-            results.append(
-                {"id": hazard_id, "ok": False, "state": None, "code": exc.code,
-                 "message": str(exc.message)}
-            )  # fmt: skip
-        else:
-            results.append(
-                {"id": hazard_id, "ok": True, "state": hazard.state, "code": "", "message": ""}
-            )
-    return results
-
-
 def _ids(values: list[str]) -> list[int]:
     ids: list[int] = []
     for value in values:
@@ -446,8 +306,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
         deadline = parse_date(request.POST.get("deadline", "").strip())
     except ValueError:
         deadline = None
-    results = bulk_apply(
-        request.user, ids, action, note=request.POST.get("note", "")[:2000], deadline=deadline
+    results = hazards_bulk_step(
+        actor=request.user,
+        hazard_ids=ids,
+        action=action,
+        note=request.POST.get("note", "")[:2000],
+        deadline=deadline,
     )
     return render(
         request,
@@ -472,7 +336,4 @@ urlpatterns: list[URLPattern] = [
     path("bulk/", bulk, name="bulk"),
     path("export.csv", export_csv, name="export_csv"),
     path("export.xlsx", export_xlsx, name="export_xlsx"),
-    path("photos/<int:pk>/", photo_file, name="photo"),
-    path("<int:pk>/", hazard_detail, name="detail"),
-    path("<int:pk>/step/", hazard_step_view, name="step"),
 ]
