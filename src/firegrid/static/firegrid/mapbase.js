@@ -86,6 +86,78 @@
       });
   }
 
+  // The point picker of a form with #id_lon, #id_lat, #id_crs, #point-status and #use-location:
+  // a tap on the map sends the tiles' datum (gcj02 or wgs84), "use my location" sends the
+  // browser's WGS-84 fix. `options.marker(latlng)` makes the marker; `options.labels` holds
+  // picked, locating, located (with %s for the accuracy in m), geo_missing, geo_denied.
+  function pointPicker(el, map, options) {
+    var tileCrs = el.dataset.tileCrs === "gcj02" ? "gcj02" : "wgs84";
+    var labels = options.labels || {};
+    var lon = document.getElementById("id_lon");
+    var lat = document.getElementById("id_lat");
+    var crs = document.getElementById("id_crs");
+    var status = document.getElementById("point-status");
+    var button = document.getElementById("use-location");
+    var marker = null;
+
+    function say(text, isError) {
+      if (!status) { return; }
+      status.textContent = text;
+      status.classList.toggle("field-error", !!isError);
+    }
+    function show(latlng, zoom) {
+      if (marker) { marker.setLatLng(latlng); } else { marker = options.marker(latlng).addTo(map); }
+      map.setView(latlng, Math.max(map.getZoom(), zoom || 16));
+      el.dataset.hasPoint = "1";
+    }
+    function set(x, y, datum) {
+      lon.value = x.toFixed(7);
+      lat.value = y.toFixed(7);
+      if (crs) { crs.value = datum; }
+    }
+    // The point in the form (in its crs) as a LatLng on this map, or null.
+    function formLatLng() {
+      var x = parseFloat(lon.value);
+      var y = parseFloat(lat.value);
+      if (isNaN(x) || isNaN(y)) { return null; }
+      var wgs = crs && crs.value === "gcj02" ? gcjToWgs(x, y) : [x, y];
+      return toMap(wgs, tileCrs);
+    }
+
+    map.on("click", function (event) {
+      set(event.latlng.lng, event.latlng.lat, tileCrs);  // the datum of the tiles under the finger
+      show(event.latlng);
+      say(labels.picked || "");
+      el.dataset.picked = "1";
+    });
+    [lon, lat, crs].forEach(function (input) {
+      if (!input) { return; }
+      input.addEventListener("change", function () {
+        var ll = formLatLng();
+        if (ll) { show(ll); }
+      });
+    });
+    if (button) {
+      button.addEventListener("click", function () {
+        if (!navigator.geolocation) { say(labels.geo_missing || "", true); return; }
+        say(labels.locating || "");
+        button.disabled = true;
+        navigator.geolocation.getCurrentPosition(function (position) {
+          button.disabled = false;
+          var c = position.coords;
+          set(c.longitude, c.latitude, "wgs84");
+          show(toMap([c.longitude, c.latitude], tileCrs), 17);
+          say((labels.located || "").replace("%s", String(Math.round(c.accuracy || 0))));
+          el.dataset.located = "1";
+        }, function () {
+          button.disabled = false;
+          say(labels.geo_denied || "", true);
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    }
+    return { show: show, formLatLng: formLatLng, tileCrs: tileCrs };
+  }
+
   window.FireGridMaps = {
     wgsToGcj: wgsToGcj,
     gcjToWgs: gcjToWgs,
@@ -94,5 +166,6 @@
     readJson: readJson,
     baseMap: baseMap,
     fetchJson: fetchJson,
+    pointPicker: pointPicker,
   };
 })();

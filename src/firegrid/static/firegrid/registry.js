@@ -10,7 +10,6 @@
 
   // Shared map helpers live in mapbase.js (loaded first by every page that loads this file).
   var maps = window.FireGridMaps;
-  var gcjToWgs = maps.gcjToWgs;
   var toMap = maps.toMap;
   var coordsToLatLngFor = maps.coordsToLatLngFor;
   var readJson = maps.readJson;
@@ -169,76 +168,17 @@
 
   // ---------------------------------------------------------------- the point picker
   function initPicker(el) {
-    var tileCrs = el.dataset.tileCrs;
-    var mapCrs = tileCrs === "gcj02" ? "gcj02" : "wgs84";
     var map = baseMap(el);
-    var lon = document.getElementById("id_lon");
-    var lat = document.getElementById("id_lat");
-    var crs = document.getElementById("id_crs");
-    var status = document.getElementById("point-status");
-    var button = document.getElementById("use-location");
-    var marker = null;
-
-    function say(text, isError) {
-      if (!status) { return; }
-      status.textContent = text;
-      status.classList.toggle("field-error", !!isError);
-    }
-    function show(latlng, zoom) {
-      if (marker) { marker.setLatLng(latlng); } else {
-        marker = L.marker(latlng, { icon: placeIcon({ risk: "new" }), title: "" }).addTo(map);
-      }
-      map.setView(latlng, Math.max(map.getZoom(), zoom || 16));
-      el.dataset.hasPoint = "1";
-    }
-    function set(lonValue, latValue, crsValue) {
-      lon.value = lonValue.toFixed(7);
-      lat.value = latValue.toFixed(7);
-      if (crs) { crs.value = crsValue; }
-    }
-    // The typed/returned point (in the form's crs) as a LatLng on this map.
-    function formLatLng() {
-      var x = parseFloat(lon.value);
-      var y = parseFloat(lat.value);
-      if (isNaN(x) || isNaN(y)) { return null; }
-      var datum = crs ? crs.value : "wgs84";
-      var wgs = datum === "gcj02" ? gcjToWgs(x, y) : [x, y];
-      return toMap(wgs, tileCrs);
-    }
-
-    map.on("click", function (event) {
-      var ll = event.latlng;
-      set(ll.lng, ll.lat, mapCrs);
-      show(ll);
-      say(labels.picked || "");
+    var picker = maps.pointPicker(el, map, {
+      labels: labels,
+      marker: function (latlng) {
+        return L.marker(latlng, { icon: placeIcon({ risk: "new" }), title: "" });
+      },
     });
-    [lon, lat, crs].forEach(function (input) {
-      if (!input) { return; }
-      input.addEventListener("change", function () {
-        var ll = formLatLng();
-        if (ll) { show(ll); }
-      });
-    });
-    if (button) {
-      button.addEventListener("click", function () {
-        if (!navigator.geolocation) { say(labels.geo_missing || "", true); return; }
-        say(labels.locating || "");
-        button.disabled = true;
-        navigator.geolocation.getCurrentPosition(function (position) {
-          button.disabled = false;
-          var c = position.coords;
-          set(c.longitude, c.latitude, "wgs84");
-          show(toMap([c.longitude, c.latitude], tileCrs), 17);
-          say((labels.located || "").replace("%s", String(Math.round(c.accuracy || 0))));
-          el.dataset.located = "1";
-        }, function () {
-          button.disabled = false;
-          say(labels.geo_denied || "", true);
-        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-      });
-    }
+    var tileCrs = picker.tileCrs;
+    var show = picker.show;
 
-    var start = formLatLng();
+    var start = picker.formLatLng();
     fetchJson(el.dataset.gridsUrl).then(function (collection) {
       var layer = gridLayer(collection, tileCrs).addTo(map);
       if (!start && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [8, 8] }); }

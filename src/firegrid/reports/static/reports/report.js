@@ -66,35 +66,18 @@
   function initMap(el, labels) {
     var maps = window.FireGridMaps;
     if (!maps || !window.L) { return; }
-    var tileCrs = el.dataset.tileCrs === "gcj02" ? "gcj02" : "wgs84";
     var map = maps.baseMap(el, { tap: true });
-    var lon = document.getElementById("id_lon");
-    var lat = document.getElementById("id_lat");
-    var crs = document.getElementById("id_crs");
-    var status = document.getElementById("point-status");
-    var button = document.getElementById("use-location");
-    var marker = null;
-
-    function say(text, isError) {
-      if (!status) { return; }
-      status.textContent = text;
-      status.classList.toggle("field-error", !!isError);
-    }
-    function show(latlng, zoom) {
-      if (marker) { marker.setLatLng(latlng); } else {
-        marker = L.circleMarker(latlng, {
+    var picker = maps.pointPicker(el, map, {
+      labels: labels,
+      marker: function (latlng) {
+        return L.circleMarker(latlng, {
           radius: 11, color: "#fff", weight: 3, fillColor: "#c92a2a", fillOpacity: 1,
           className: "report-marker",
-        }).addTo(map);
-      }
-      map.setView(latlng, Math.max(map.getZoom(), zoom || 16));
-      el.dataset.hasPoint = "1";
-    }
-    function set(x, y, datum) {
-      lon.value = x.toFixed(7);
-      lat.value = y.toFixed(7);
-      crs.value = datum;
-    }
+        });
+      },
+    });
+    var tileCrs = picker.tileCrs;
+    var show = picker.show;
 
     var outlines = maps.readJson("report-outlines");
     var start = null;
@@ -122,32 +105,6 @@
       map.fitBounds(layer.getBounds(), { padding: [8, 8] });
     }
 
-    map.on("click", function (event) {
-      var ll = event.latlng;
-      // A tap is in the datum of the tiles under the finger.
-      set(ll.lng, ll.lat, tileCrs);
-      show(ll);
-      say(labels.picked || "");
-      el.dataset.picked = "1";
-    });
-    if (button) {
-      button.addEventListener("click", function () {
-        if (!navigator.geolocation) { say(labels.geo_missing || "", true); return; }
-        say(labels.locating || "");
-        button.disabled = true;
-        navigator.geolocation.getCurrentPosition(function (position) {
-          button.disabled = false;
-          var c = position.coords;
-          set(c.longitude, c.latitude, "wgs84");
-          show(maps.toMap([c.longitude, c.latitude], tileCrs), 17);
-          say((labels.located || "").replace("%s", String(Math.round(c.accuracy || 0))));
-          el.dataset.located = "1";
-        }, function () {
-          button.disabled = false;
-          say(labels.geo_denied || "", true);
-        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-      });
-    }
     el.dataset.state = "ready";
   }
 
