@@ -75,7 +75,9 @@ class Hazard(BaseModel):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.REPORTED, db_index=True
     )
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    source = models.CharField(
+        pgettext_lazy("hazard", "source"), max_length=12, choices=Source.choices
+    )
     place = models.ForeignKey(
         Place,
         verbose_name=_("place"),
