@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from firegrid.inspections.tests.conftest import jpeg_bytes
 from firegrid.reports.models import Report
+from firegrid.reports.services import ReportIn, report_submit
+from firegrid.testing import user_with_role
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -167,4 +170,48 @@ def test_a_nearby_report_of_the_same_kind_is_offered_and_the_photo_is_kept(
     assert mine.duplicate_of_id == original.pk
     assert mine.photos.count() == 1  # the chosen photo went with it
     assert problems == []
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_moderator_drags_a_box_over_a_photo_and_it_is_blacked_out(
+    live_server: Any, browser: Any, small_jurisdiction: Any
+) -> None:
+    user_with_role("community_office", small_jurisdiction["410185001001"], username="shenhe")
+    photo = SimpleUploadedFile("face.jpg", jpeg_bytes((400, 300)), content_type="image/jpeg")
+    report = report_submit(
+        data=ReportIn(
+            service_code="ebike", description="楼道充电", lon=113.05, lat=34.45, photos=(photo,)
+        )
+    )
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    url = f"/reports/{report.pk}/"
+    page.goto(f"{live_server.url}/login/?next={url}")
+    page.fill("#id_username", "shenhe")
+    page.fill("#id_password", "pw-for-tests-only")
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{url}")
+
+    page.locator(".photo-grid details summary, figure details summary").first.click()
+    image = page.locator(".redact-box img").first
+    image.wait_for()
+    page.wait_for_function("document.querySelector('.redact-box img').naturalWidth > 0")
+    box = image.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.4, steps=5)
+    page.mouse.up()
+
+    form = page.locator(".redact-form").first
+    assert float(form.locator("input[name=x0]").input_value()) == pytest.approx(25, abs=1.5)
+    assert float(form.locator("input[name=y1]").input_value()) == pytest.approx(40, abs=1.5)
+    assert page.locator(".redact-mark").first.is_visible()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+    stored = report.photos.get()
+    assert stored.redacted
     context.close()

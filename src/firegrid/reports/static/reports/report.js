@@ -218,9 +218,51 @@
     el.dataset.state = "ready";
   }
 
+  // Staff: drag a box over a photo to fill the redaction form (percent of width and height).
+  function initRedactBox(form) {
+    var box = form.querySelector(".redact-box");
+    var img = box && box.querySelector("img");
+    var mark = box && box.querySelector(".redact-mark");
+    if (!img || !mark) { return; }
+    var start = null;
+
+    function percent(event) {
+      var r = img.getBoundingClientRect();
+      var x = Math.min(Math.max((event.clientX - r.left) / r.width, 0), 1) * 100;
+      var y = Math.min(Math.max((event.clientY - r.top) / r.height, 0), 1) * 100;
+      return [x, y];
+    }
+    function draw(a, b) {
+      var x0 = Math.min(a[0], b[0]), x1 = Math.max(a[0], b[0]);
+      var y0 = Math.min(a[1], b[1]), y1 = Math.max(a[1], b[1]);
+      mark.style.left = x0 + "%";
+      mark.style.top = y0 + "%";
+      mark.style.width = (x1 - x0) + "%";
+      mark.style.height = (y1 - y0) + "%";
+      mark.hidden = false;
+      [["x0", x0], ["y0", y0], ["x1", x1], ["y1", y1]].forEach(function (pair) {
+        var input = form.querySelector('input[name="' + pair[0] + '"]');
+        if (input) { input.value = pair[1].toFixed(1); }
+      });
+    }
+    img.addEventListener("pointerdown", function (event) {
+      event.preventDefault();
+      start = percent(event);
+      img.setPointerCapture(event.pointerId);
+    });
+    img.addEventListener("pointermove", function (event) {
+      if (start) { draw(start, percent(event)); }
+    });
+    img.addEventListener("pointerup", function (event) {
+      if (start) { draw(start, percent(event)); }
+      start = null;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var pointMap = document.getElementById("report-point-map");
     if (pointMap) { initPointMap(pointMap); }
+    Array.prototype.forEach.call(document.querySelectorAll(".redact-form"), initRedactBox);
     var form = document.getElementById("report-form");
     if (!form) { return; }
     var labels = (window.FireGridMaps && window.FireGridMaps.readJson("report-labels")) || {};
