@@ -15,6 +15,20 @@ from .audit import audit_record
 from .models import ApiToken, AuditEvent, CalendarDay
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record that changes only through its services (or never): the admin shows it, nothing
+    more."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Every admin change leaves an audit event (工作痕迹), as a service would."""
 
@@ -62,7 +76,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the chain breaks if a row changes, so the admin offers no add, edit or delete."""
 
     list_display = ("id", "occurred_at", "actor", "action", "object_type", "object_id")
@@ -80,15 +94,6 @@ class AuditEventAdmin(admin.ModelAdmin):
         "prev_hash",
         "hash",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ApiToken)

@@ -10,7 +10,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from firegrid.core.admin import AuditedAdmin
+from firegrid.core.admin import AuditedAdmin, ReadOnlyAdmin
 from firegrid.core.audit import audit_record
 
 from .models import BlockedSender, Open311Client, Report, ReportService, ServiceAttribute
@@ -104,7 +104,7 @@ class BlockedSenderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Read-only: triage, hiding and redaction go through the staff pages (and are audited).
     Contact fields are not shown here at all."""
 
@@ -133,12 +133,3 @@ class ReportAdmin(admin.ModelAdmin):
         "triaged_by",
         "client",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

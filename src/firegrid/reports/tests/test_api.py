@@ -147,3 +147,24 @@ def test_admin_makes_an_open311_key_shown_once(db: Any) -> None:
     assert row.key_prefix == key[:8] and row.active
     assert key not in client.get(f"/admin/reports/open311client/{row.pk}/change/").content.decode()
     assert client.get("/admin/reports/report/").status_code == 200
+
+
+def test_reports_and_audit_events_are_read_only_in_the_admin(
+    report_world: Any, submit: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from firegrid.core.models import AuditEvent
+
+    report = submit()
+    event = AuditEvent.objects.filter(action="report.submit").get()
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "pw-x")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin_user)
+
+    assert client.get(f"/admin/reports/report/{report.pk}/change/").status_code == 200  # view
+    assert client.get("/admin/reports/report/add/").status_code == 403
+    assert client.post(f"/admin/reports/report/{report.pk}/delete/").status_code == 403
+    assert client.get("/admin/core/auditevent/add/").status_code == 403
+    assert client.post(f"/admin/core/auditevent/{event.pk}/delete/").status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
