@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from firegrid.hazards.models import Hazard, HazardEvent, HazardPhoto, RectificationNotice
 from firegrid.hazards.services import StepIn, hazard_report, hazard_step
+from firegrid.hazards.services.notices import notice_receipt_record
 
 from .conftest import LEAF, STREET, D, at, photo
 
@@ -270,3 +271,23 @@ def test_the_place_page_links_to_its_hazards_and_the_list_filters_by_place(
     assert f'href="/hazards/?place={world["shop"].pk}"' in place_page.content.decode()
     assert [r["hazard"].pk for r in listed.context["rows"]] == [world["hazard"].pk]
     assert elsewhere.pk not in [r["hazard"].pk for r in listed.context["rows"]]
+
+
+@time_machine.travel(at(TODAY), tick=False)
+def test_the_timeline_names_the_receipt_of_a_notice(world: dict[str, Any]) -> None:
+    hazard = world["hazard"]
+    step(world, "community", hazard, "confirm")
+    step(world, "community", hazard, "issue_notice", deadline=D(2026, 9, 30))
+    notice = RectificationNotice.objects.get(hazard=hazard)
+    notice_receipt_record(
+        actor=world["users"]["worker"], notice_id=notice.pk, received_by_name="王老板"
+    )
+
+    page = client_of(world["users"]["community"]).get(f"/hazards/{hazard.pk}/")
+
+    receipt = page.context["timeline"][-1]
+    assert (receipt["event"].action, receipt["label"]) == (
+        "notice_receipt",
+        "Notice signed for (签收)",
+    )
+    assert "王老板" in page.content.decode()

@@ -51,6 +51,7 @@ def _labels() -> dict[str, str]:
         "hand_over": _("Hand over to an agency"),
         "close_with_result": _("Close with the agency's result"),
         "set_severity": _("Change the severity"),
+        "notice_receipt": _("Notice signed for (签收)"),
         "report": _("Reported"),
     }
 
