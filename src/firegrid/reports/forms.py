@@ -272,6 +272,16 @@ class HideForm(forms.Form):
     reason = forms.CharField(label=_("Why hide it"), max_length=200)
 
 
+class BlockForm(forms.Form):
+    reason = forms.CharField(label=_("Why block the sender"), max_length=200)
+    days = forms.IntegerField(
+        label=_("For how many days (empty: until lifted in the admin)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+    )
+
+
 class RedactForm(forms.Form):
     """A rectangle to black out, in percent of the photo's width and height (0–100)."""
 

@@ -15,7 +15,8 @@ from PIL import Image
 
 from firegrid.core.models import AuditEvent
 from firegrid.hazards.models import Hazard
-from firegrid.reports.models import Report, ReportPhoto
+from firegrid.reports.errors import Blocked
+from firegrid.reports.models import BlockedSender, Report, ReportPhoto
 
 from .conftest import make_jpeg
 
@@ -255,3 +256,24 @@ def test_queue_and_detail_on_english(report_world: Any, submit: Any) -> None:
     assert "<dt>Where is it blocked?</dt><dd>Escape stairs</dd>" in html
     assert "Report received" in html  # the timeline in words
     assert "It is a fire hazard" in html and "Close the report" in html
+
+
+def test_blocking_the_sender_refuses_their_next_report(report_world: Any, submit: Any) -> None:
+    report = submit(device_id="device-abc", ip="203.0.113.9")
+    refused = _client(report_world.parttime).post(
+        f"/reports/{report.pk}/block/", {"reason": "恶意"}, follow=True, **EN
+    )
+    assert "Only the managing office may moderate reports." in refused.content.decode()
+    assert not BlockedSender.objects.exists()
+
+    done = _client(report_world.office).post(
+        f"/reports/{report.pk}/block/", {"reason": "恶意举报", "days": 30}, follow=True, **EN
+    )
+
+    assert "The sender is blocked" in done.content.decode()
+    kinds = set(BlockedSender.objects.values_list("kind", flat=True))
+    assert kinds == {"ip", "device"}
+    until = BlockedSender.objects.values_list("until", flat=True).first()
+    assert until is not None and until > timezone.now() + datetime.timedelta(days=29)
+    with pytest.raises(Blocked):
+        submit(device_id="device-abc")

@@ -8,6 +8,7 @@ masked unless the viewer's role sees phones there.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ from firegrid.core.errors import ApplicationError, NotFound
 from firegrid.core.i18n import localized
 
 from .. import selectors, services
-from ..forms import CloseForm, ConfirmForm, HideForm, QueueFilterForm, RedactForm
+from ..forms import BlockForm, CloseForm, ConfirmForm, HideForm, QueueFilterForm, RedactForm
 from ..models import Report, ReportPhoto
 from ..selectors import QueueFilters
 
@@ -144,6 +145,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_form": ConfirmForm(),
             "close_form": CloseForm(),
             "hide_form": HideForm(),
+            "block_form": BlockForm(),
             "redact_form": RedactForm(),
             "point": {"lon": report.lon, "lat": report.lat},
         },
@@ -256,6 +258,25 @@ def report_hide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def report_block(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moderation: refuse further reports from this report's IP, device and phone."""
+    report = _report_or_404(request.user, pk)
+
+    def run(data: dict[str, Any]) -> object:
+        days = data.get("days")
+        until = timezone.now() + datetime.timedelta(days=days) if days else None
+        return services.report_block_sender(
+            actor=request.user, report_id=report.pk, reason=data["reason"], until=until
+        )
+
+    return _act(
+        request, report.pk, BlockForm(request.POST), run,
+        _("The sender is blocked: their further reports will be refused."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
 def report_photo_redact(request: HttpRequest, pk: int) -> HttpResponse:
     """Moderation: black out a rectangle of a photo (faces, number plates)."""
     photo = (
@@ -284,6 +305,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/confirm/", report_confirm, name="confirm"),
     path("<int:pk>/close/", report_close, name="close"),
     path("<int:pk>/hide/", report_hide, name="hide"),
+    path("<int:pk>/block/", report_block, name="block"),
     path("photos/<int:pk>/", report_photo, name="photo"),
     path("photos/<int:pk>/redact/", report_photo_redact, name="redact"),
 ]
