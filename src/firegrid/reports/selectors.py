@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -23,9 +24,11 @@ from firegrid.core import pii
 from firegrid.core.audit import audit_record
 from firegrid.core.coords import convert_point
 from firegrid.core.errors import NotFound, ValidationFailed
+from firegrid.grids.locator import current_grid_version
 from firegrid.grids.models import Grid
 from firegrid.hazards.models import Hazard
 from firegrid.people.scope import user_scope
+from firegrid.registry.models import Place
 
 from .models import Report, ReportEvent, ReportService
 
@@ -322,3 +325,57 @@ def report_id_for_code(code: str) -> int | None:
             details={"duplicate_of": code},
         )
     return found
+
+
+def placard_place(place_id: Any) -> Place | None:
+    """The place a placard's QR link (`/report/?place=<id>`) names, when a report can be filed
+    about it: known, open (not closed or merged) and with a point; None otherwise."""
+    try:
+        pk = int(place_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Place.objects.filter(pk=pk, status=Place.Status.ACTIVE, lon__isnull=False)
+        .only("pk", "name", "address", "lon", "lat")
+        .first()
+    )
+
+
+@lru_cache(maxsize=2)
+def _jurisdiction_outlines(grid_version: int) -> dict[str, Any]:
+    roots = Grid.objects.filter(parent__isnull=True).only("pk", "boundary")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": _outline(g.boundary), "properties": {}}
+            for g in roots
+            if isinstance(g.boundary, dict)
+        ],
+    }
+
+
+def jurisdiction_outlines() -> dict[str, Any]:
+    """The jurisdictions' outlines (root grids, geometry only, thinned) for the public map: a
+    map without tiles still shows where a report can be made. Built once per grid version, not
+    on every page view."""
+    return _jurisdiction_outlines(current_grid_version())
+
+
+OUTLINE_MAX_POINTS = 400  # per ring: an outline to aim at, light enough for a phone
+
+
+def _thin(ring: list[Any]) -> list[Any]:
+    step = max(1, len(ring) // OUTLINE_MAX_POINTS)
+    points = [[round(p[0], 5), round(p[1], 5)] for p in ring[::step]]
+    return [*points, points[0]] if points and points[-1] != points[0] else points
+
+
+def _outline(geometry: dict[str, Any]) -> dict[str, Any]:
+    if geometry.get("type") == "Polygon":
+        return {"type": "Polygon", "coordinates": [_thin(r) for r in geometry["coordinates"]]}
+    if geometry.get("type") == "MultiPolygon":
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [[_thin(r) for r in poly] for poly in geometry["coordinates"]],
+        }
+    return geometry

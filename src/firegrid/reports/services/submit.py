@@ -206,6 +206,12 @@ def route_point(
         place = Place.objects.select_related("grid").filter(pk=place_id).first()
         if place is None:
             raise _fail(_("Unknown place."), "location_invalid", "place_id")
+        if place.status != Place.Status.ACTIVE:  # closed, or merged into another record
+            raise _fail(
+                _("That place is no longer open: show where the problem is on the map."),
+                "location_invalid",
+                "place_id",
+            )
     if lon is None and lat is None:
         if place is None:
             raise _fail(

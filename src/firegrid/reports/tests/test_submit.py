@@ -216,3 +216,32 @@ def test_duplicates_near(report_world: Any, submit: Any, settings: Any) -> None:
         service_code="exits_blocked", lon=glon, lat=glat, crs="gcj02"
     ) == [near]
     assert report_duplicates_near(service_code="exits_blocked", lon=1e9, lat=0) == []
+
+
+def test_a_closed_place_is_refused_and_nothing_is_stored(report_world: Any, submit: Any) -> None:
+    from firegrid.registry.models import Place, PlaceType
+
+    place = Place.objects.create(
+        name="已关门的店",
+        place_type=PlaceType.objects.order_by("pk")[0],
+        grid=report_world.leaf,
+        lon=113.02,
+        lat=34.42,
+        status=Place.Status.CLOSED,
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        submit(lon=None, lat=None, place_id=place.pk)
+    assert (caught.value.code, list(caught.value.details)) == ("location_invalid", ["place_id"])
+    assert not Report.objects.exists()
+
+
+def test_the_public_map_outlines_are_built_once_per_grid_version(
+    report_world: Any, django_assert_num_queries: Any
+) -> None:
+    from firegrid.reports.selectors import jurisdiction_outlines
+
+    first = jurisdiction_outlines()
+    with django_assert_num_queries(1):  # the grid version only
+        again = jurisdiction_outlines()
+    assert again == first
+    assert len(first["features"]) == 1  # the one county of the test jurisdiction

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from firegrid.core.errors import ApplicationError
 from firegrid.core.i18n import localized
-from firegrid.grids.models import Grid
 from firegrid.registry.models import Place
 
 from ..errors import Blocked, RateLimited
 from ..forms import ReportForm, TrackForm, max_photos
 from ..models import Report, ReportService
-from ..selectors import services_active
+from ..selectors import jurisdiction_outlines, placard_place, services_active
 from ..services import ReportIn, report_duplicates_near, report_public_status, report_submit
 
 
@@ -35,53 +34,6 @@ def _services() -> list[ReportService]:
 def _service_name(code: str) -> str:
     service = ReportService.objects.filter(code=code).only("name", "name_en").first()
     return localized(service.name, service.name_en) if service else ""
-
-
-def _open_place(place_id: Any) -> Place | None:
-    """A place a placard may point at: known, not closed or merged, with a point."""
-    try:
-        pk = int(place_id)
-    except (TypeError, ValueError):
-        return None
-    return (
-        Place.objects.filter(pk=pk, status=Place.Status.ACTIVE, lon__isnull=False)
-        .only("pk", "name", "address", "lon", "lat")
-        .first()
-    )
-
-
-OUTLINE_MAX_POINTS = 400  # per ring: an outline to aim at, light enough for a phone
-
-
-def _thin(ring: list[Any]) -> list[Any]:
-    step = max(1, len(ring) // OUTLINE_MAX_POINTS)
-    points = [[round(p[0], 5), round(p[1], 5)] for p in ring[::step]]
-    return [*points, points[0]] if points and points[-1] != points[0] else points
-
-
-def _outline(geometry: dict[str, Any]) -> dict[str, Any]:
-    if geometry.get("type") == "Polygon":
-        return {"type": "Polygon", "coordinates": [_thin(r) for r in geometry["coordinates"]]}
-    if geometry.get("type") == "MultiPolygon":
-        return {
-            "type": "MultiPolygon",
-            "coordinates": [[_thin(r) for r in poly] for poly in geometry["coordinates"]],
-        }
-    return geometry
-
-
-def _outlines() -> dict[str, Any]:
-    """The jurisdictions' outlines (root grids, geometry only, thinned): a map without tiles
-    still shows where a report can be made. Nothing about people or places."""
-    roots = Grid.objects.filter(parent__isnull=True).only("pk", "boundary")
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": _outline(g.boundary), "properties": {}}
-            for g in roots
-            if isinstance(g.boundary, dict)
-        ],
-    }
 
 
 def _form_page(
@@ -110,7 +62,7 @@ def _form_page(
             "duplicates": duplicates or [],
             "max_photos": max_photos(),
             "point": point,
-            "outlines": _outlines(),
+            "outlines": jurisdiction_outlines(),
             "photos_lost": form.is_bound,
         },
         status=status,
@@ -127,7 +79,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     services = _services()
     if request.method != "POST":
         place_param = request.GET.get("place")
-        place = _open_place(place_param) if place_param else None
+        place = placard_place(place_param) if place_param else None
         initial: dict[str, Any] = {"crs": "wgs84"}
         if place is not None:
             initial.update(place=place.pk, address=place.address)
@@ -139,7 +91,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         )
 
     form = ReportForm(request.POST, request.FILES, services=services)
-    place = _open_place(request.POST.get("place")) if request.POST.get("place") else None
+    place = placard_place(request.POST.get("place")) if request.POST.get("place") else None
     if not form.is_valid():
         return _form_page(request, form, place=place, status=422)
     data = form.cleaned_data
