@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Demo mode: the committed secret and a derived PII key are tolerated (with a warning).
+demo: export FIREGRID_DEMO = 1
 demo: install
 	$(BIN)/firegrid migrate --noinput
 	$(BIN)/firegrid demo load

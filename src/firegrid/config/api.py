@@ -7,15 +7,17 @@ Every failure answers ``{"error": {"code", "message", "details"}}``: business-ru
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from firegrid.core.api_auth import API_AUTH
-from firegrid.core.errors import ApplicationError
+from firegrid.core.errors import ApplicationError, ValidationFailed
+from firegrid.core.middleware import error_envelope
 from firegrid.grids.api import router as grids_router
 from firegrid.hazards.api import router as hazards_router
 from firegrid.hazards.api_major import router as hazards_major_router
@@ -27,7 +29,58 @@ from firegrid.registry.api import ledger_router
 from firegrid.registry.api import router as registry_router
 from firegrid.reports.api import router as reports_router
 
-api = NinjaAPI(
+# The error responses an operation can give, declared in the document wherever they can happen
+# (schemathesis checks every status code it sees against the document).
+ERROR_RESPONSES = {
+    "400": "The body is not valid JSON (or not the declared form).",
+    "401": "Not logged in, or no valid bearer token.",
+    "403": "Not allowed for your role, or the CSRF check failed (session auth).",
+    "404": "Not found, or outside your data scope.",
+    "422": "A parameter or the body is not valid (`details` names each problem).",
+}
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def declare_error_responses(schema: dict[str, Any]) -> None:
+    """Add the envelope's error responses that an operation's shape makes possible: 401 for an
+    authenticated operation, 403 for one that writes, 404 and 422 for one with any input (an id
+    in the path, the query or the body may name an object outside your scope), 400 for one with
+    a body. Responses an endpoint declares itself are kept."""
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            wanted = []
+            if operation.get("security"):
+                wanted.append("401")
+                if method in UNSAFE_METHODS:
+                    wanted.append("403")
+            if operation.get("requestBody"):
+                wanted.append("400")
+            if operation.get("parameters") or operation.get("requestBody"):
+                wanted += ["404", "422"]
+            responses = operation["responses"]
+            for status in wanted:
+                responses.setdefault(
+                    int(status),  # ninja's own keys are ints
+                    {
+                        "description": ERROR_RESPONSES[status],
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
+
+
+class FireGridAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_error_responses(schema)
+        return schema
+
+
+api = FireGridAPI(
     title="FireGrid API",
     version="1",
     description=(
@@ -40,8 +93,20 @@ api = NinjaAPI(
 )
 
 
+logger = logging.getLogger(__name__)
+
+
 def error_body(code: str, message: str, details: object = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "details": details}}
+    return error_envelope(code, message, details)
+
+
+def refusal_response(request: HttpRequest, problem: ValidationFailed) -> HttpResponse:
+    """What RequestInputMiddleware answers under /api/v1/ (e.g. a NUL in a parameter)."""
+    return JsonResponse(
+        error_body(problem.code, str(problem.message), _jsonable(problem.details)),
+        status=problem.status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _jsonable(details: Any) -> Any:
@@ -92,6 +157,17 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+@api.exception_handler(Exception)
+def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unhandled: logged with its traceback, answered in the envelope (never HTML)."""
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return api.create_response(
+        request,
+        error_body("internal_error", _("Something went wrong on the server; it has been logged.")),
+        status=500,
+    )
 
 
 api.add_router("/", grids_router)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .api_auth import api_token_create
 from .audit import audit_record
-from .models import ApiToken, AuditEvent, CalendarDay
+from .models import ApiToken, AuditCheckpoint, AuditEvent, CalendarDay
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -73,6 +73,14 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    """Read-only: signed heads of the audit chain, written by `audit_checkpoint` only."""
+
+    list_display = ("id", "created_at", "head_id", "event_count", "head_hash")
+    readonly_fields = ("created_at", "head_id", "event_count", "head_hash", "signature")
 
 
 @admin.register(AuditEvent)

@@ -8,8 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
+from .errors import NotAuthenticated
+from .login_throttle import username_locked_until
 from .models import ApiToken
 
 
@@ -33,6 +36,14 @@ class TokenAuth(HttpBearer):
         )
         if row is None:
             return None
+        locked_until = username_locked_until(row.user.get_username())
+        if locked_until is not None:
+            # A token must not be a way around the login back-off of its account.
+            raise NotAuthenticated(
+                _("This account is locked after repeated failed logins; try again later."),
+                code="account_locked",
+                details={"retry_after": locked_until.isoformat()},
+            )
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         return row.user

@@ -41,3 +41,10 @@ class Conflict(ApplicationError):
 
     code = "conflict"
     status = 409
+
+
+class NotAuthenticated(ApplicationError):
+    """The credentials are not accepted now (e.g. a token whose account is in login back-off)."""
+
+    code = "not_authenticated"
+    status = 401

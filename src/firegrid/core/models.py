@@ -78,6 +78,40 @@ def audit_hash(**fields: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+class AuditCheckpoint(models.Model):
+    """A signed snapshot of the audit chain's head (审计锚点): the newest event's id and hash and
+    how many events there were, HMAC-signed with `FIREGRID_AUDIT_KEY`, which is not in the
+    database.
+
+    Someone who can write the database can delete the newest events, or edit one and re-hash every
+    row after it, and the chain still links; they cannot sign a checkpoint to match, so
+    `audit_verify` finds the checkpoint that no longer matches. `head_id` is not a foreign key: the
+    event it names may be gone, and that is what verification must see.
+    """
+
+    head_id = models.BigIntegerField(_("head event id"))
+    head_hash = models.CharField(_("head event hash"), max_length=64)
+    event_count = models.BigIntegerField(_("events up to the head"))
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    signature = models.CharField(_("signature (HMAC-SHA256)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} head {self.head_id} ({self.event_count} events)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("AuditCheckpoint rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("AuditCheckpoint rows are append-only")
+
+
 class SystemState(models.Model):
     """Small named values shared by every process: grid index version, heartbeat, chain lock."""
 

@@ -1,8 +1,9 @@
 """Personal data at rest (个人信息保护): Fernet encryption, masking and a keyed digest.
 
 Keys come from ``FIREGRID_PII_KEYS`` (comma-separated Fernet keys, newest first, so a key can be
-rotated without re-encrypting at once). Without it, a demo key is derived from the secret key so
-`make demo` works; production must set its own.
+rotated without re-encrypting at once; `firegrid pii rotate` then re-encrypts with the newest).
+Without it, a key is derived from the secret key in demo mode only (`FIREGRID_DEMO`); anywhere
+else that would let anyone holding the committed demo secret read the database, so it is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @lru_cache(maxsize=4)
@@ -22,12 +24,40 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(key.encode("ascii")) for key in keys])
 
 
+def derived_key(secret_key: str) -> str:
+    """The key used before FIREGRID_PII_KEYS was set (the demo's): list it last to read old data."""
+    derived = hashlib.sha256(("firegrid-pii:" + secret_key).encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(derived).decode("ascii")
+
+
 def _keys() -> tuple[str, ...]:
     configured = tuple(getattr(settings, "FIREGRID_PII_KEYS", ()) or ())
     if configured:
         return configured
-    derived = hashlib.sha256(("firegrid-pii:" + settings.SECRET_KEY).encode("utf-8")).digest()
-    return (base64.urlsafe_b64encode(derived).decode("ascii"),)
+    if not getattr(settings, "FIREGRID_DEMO", False):
+        raise ImproperlyConfigured(
+            "FIREGRID_PII_KEYS is not set: generate a key with `firegrid pii generate-key` "
+            "(see docs/DEPLOY.md), or set FIREGRID_DEMO=1 for a demo."
+        )
+    return (derived_key(settings.SECRET_KEY),)
+
+
+def fernet() -> MultiFernet:
+    """All configured keys, newest first (encrypts with the newest, decrypts with any)."""
+    return _fernet(_keys())
+
+
+def newest_key_only() -> MultiFernet:
+    return _fernet(_keys()[:1])
+
+
+def newest_key() -> str:
+    return _keys()[0]
+
+
+def key_id(key: str) -> str:
+    """A short public name for a key (first 12 hex of its SHA-256), for logs and the audit."""
+    return hashlib.sha256(key.encode("ascii")).hexdigest()[:12]
 
 
 def encrypt(text: str) -> str:
@@ -50,7 +80,8 @@ def digest(text: str) -> str:
     """A keyed hash (HMAC-SHA256) of the normalised value: equal values match, nothing leaks."""
     if not text:
         return ""
-    key = hashlib.sha256(("firegrid-pii-digest:" + _keys()[-1]).encode("utf-8")).digest()
+    anchor = getattr(settings, "FIREGRID_PII_DIGEST_KEY", "") or _keys()[-1]
+    key = hashlib.sha256(("firegrid-pii-digest:" + anchor).encode("utf-8")).digest()
     return hmac.new(key, text.upper().encode("utf-8"), hashlib.sha256).hexdigest()
 
 

@@ -7,6 +7,7 @@ from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from .audit import audit_checkpoint
 from .services import heartbeat_record
 
 
@@ -19,3 +20,9 @@ def heartbeat() -> str:
 @db_periodic_task(crontab(minute=f"*/{settings.FIREGRID_HEARTBEAT_MINUTES}"))
 def heartbeat_periodic() -> None:
     heartbeat_record()
+
+
+@db_periodic_task(crontab(minute=f"*/{settings.FIREGRID_AUDIT_CHECKPOINT_MINUTES}"))
+def audit_checkpoint_periodic() -> None:
+    """Sign the audit chain's head (a no-op when nothing was logged since the last checkpoint)."""
+    audit_checkpoint()

@@ -2,19 +2,17 @@
 
 # No `from __future__ import annotations`: ninja resolves `Query[...]` of a @paginate-wrapped view
 # in the pagination module's namespace, where postponed annotations do not resolve.
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from firegrid.core.errors import PermissionDenied, ValidationFailed
+from firegrid.core.pagination import RenderedPagination, Rows
 
 from . import selectors, services
 from .importing import ImportRejected, Problem
@@ -23,8 +21,8 @@ from .schemas import (
     CrsName,
     ErrorOut,
     ExportOut,
-    FeatureCollectionOut,
     GridDetailOut,
+    GridFeatureCollectionOut,
     GridFilters,
     GridOut,
     GridPatchIn,
@@ -37,30 +35,6 @@ from .schemas import (
 router = Router(tags=["grids"])
 # A map layer larger than this is refused: ask for the children of one parent instead.
 MAX_GEOJSON_FEATURES = 5000
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A queryset plus how to render one row: lets the paginator render only the page it cuts."""
-
-    queryset: QuerySet[Any]
-    render: Callable[[Any], dict[str, Any]]
-
-
-class RenderedPagination(PageNumberPagination):
-    """PageNumberPagination that slices the queryset first and renders only that page's rows.
-
-    Returning a rendered list from the view would load and render every row in scope before
-    ninja slices it; returning `Rows` keeps each list endpoint at one COUNT and one page query.
-    """
-
-    def paginate_queryset(
-        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
-    ) -> Any:
-        rows: Rows = queryset
-        page = super().paginate_queryset(rows.queryset, pagination, request, **params)
-        page[self.items_attribute] = [rows.render(row) for row in page[self.items_attribute]]
-        return page
 
 
 def grid_out(grid: Grid) -> dict[str, Any]:
@@ -110,7 +84,7 @@ def locate(request: HttpRequest, query: Query[LocateQuery]) -> Any:
     }
 
 
-@router.get("/grids/geojson", response={200: FeatureCollectionOut, 422: ErrorOut})
+@router.get("/grids/geojson", response={200: GridFeatureCollectionOut, 422: ErrorOut})
 def grids_geojson(request: HttpRequest, parent: int | None = None, depth: int | None = None) -> Any:
     """Map polygons: the children of `parent`, every grid at `depth`, or your scope roots."""
     if parent is None and depth is None:
@@ -151,7 +125,7 @@ def grid_patch(request: HttpRequest, grid_id: int, payload: GridPatchIn) -> Any:
     return grid_out(services.grid_update(actor=request.user, grid=grid, changes=changes))
 
 
-@router.get("/grids/{int:grid_id}/geojson", response={200: FeatureCollectionOut, 404: ErrorOut})
+@router.get("/grids/{int:grid_id}/geojson", response={200: GridFeatureCollectionOut, 404: ErrorOut})
 def grid_geojson(request: HttpRequest, grid_id: int) -> Any:
     """One grid's polygon as a FeatureCollection of one feature."""
     grid = selectors.grid_get(request.user, grid_id)

@@ -95,12 +95,15 @@ class ImportOut(Schema):
     warnings: list[ImportProblemOut]
 
 
-class FeatureCollectionOut(Schema):
+class GridFeatureCollectionOut(Schema):
+    """Grid polygons (WGS-84). Each feature: ``id`` and ``properties`` with id, code, name,
+    depth, level, level_name_en, color, parent_id, households, population."""
+
     type: Literal["FeatureCollection"]
     features: list[dict[str, Any]]
 
 
-class ExportOut(FeatureCollectionOut):
+class ExportOut(GridFeatureCollectionOut):
     firegrid: dict[str, Any] = Field(
         ..., description="Jurisdiction and levels, so `grids import` reads the file back unchanged."
     )

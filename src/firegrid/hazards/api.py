@@ -15,7 +15,8 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
+from firegrid.core.params import Day, day_range
 from firegrid.grids.models import Grid
 from firegrid.grids.schemas import ErrorOut
 from firegrid.registry.schemas import GridRefOut
@@ -56,8 +57,9 @@ class HazardFilters(Schema):
     severity: Literal["general", "larger", "major"] | None = None
     source: HazardSource | None = None
     q: str = Field("", max_length=100, description="Place name or address, or description.")
-    found_from: datetime.date | None = None
-    found_to: datetime.date | None = None
+    found_from: Day | None = None
+    found_to: Day | None = None
+    _found_range = day_range("found_from", "found_to")
     sort: Literal["found", "found_asc", "due", "severity", "state"] = "found"
 
     def selector_filters(self) -> selectors.HazardFilters:
@@ -132,7 +134,7 @@ class StepForm(Schema):
     expected_state: str = Field(
         "", description="The state you saw; if it changed meanwhile the answer is 409."
     )
-    deadline: datetime.date | None = Field(None, description="issue_notice: the deadline.")
+    deadline: Day | None = Field(None, description="issue_notice: the deadline.")
     agency: str = Field("", max_length=100, description="hand_over: the receiving agency.")
     reference: str = Field("", max_length=60, description="hand_over: its reference number.")
     severity: Literal["", "general", "larger", "major"] = Field(
@@ -205,7 +207,7 @@ class BulkStepsIn(Schema):
     ids: list[int] = Field(..., min_length=1, max_length=500)
     action: Literal["confirm", "reject", "verify_fix", "acknowledge", "escalate", "issue_notice"]
     note: str = Field("", max_length=2000)
-    deadline: datetime.date | None = Field(None, description="issue_notice: the deadline.")
+    deadline: Day | None = Field(None, description="issue_notice: the deadline.")
 
 
 class BulkStepResultOut(Schema):

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.grids.schemas import ErrorOut
 
 from .major import selectors

@@ -13,7 +13,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.grids.schemas import ErrorOut
 from firegrid.registry.schemas import GridRefOut
 

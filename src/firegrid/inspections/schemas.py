@@ -13,6 +13,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
+from firegrid.core.params import Day, day_range
 from firegrid.registry.schemas import GridRefOut, StrictIn
 
 TaskState = Literal["planned", "in_progress", "done", "missed", "cancelled"]
@@ -122,14 +123,16 @@ class TaskFiltersIn(Schema):
     origin: TaskOrigin | None = None
     assignee_id: int | None = None
     place_id: int | None = None
-    due_from: datetime.date | None = None
-    due_to: datetime.date | None = None
+    due_from: Day | None = None
+    due_to: Day | None = None
+    _due_range = day_range("due_from", "due_to")
     q: str = Field("", max_length=100, description="Part of the place name.")
 
 
 class WindowIn(Schema):
-    start: datetime.date | None = Field(None, description="Default: today.")
-    end: datetime.date | None = Field(None, description="Default: start + 6 days.")
+    start: Day | None = Field(None, description="Default: today.")
+    end: Day | None = Field(None, description="Default: start + 6 days.")
+    _range = day_range("start", "end")
 
 
 class TaskOut(Schema):
@@ -212,7 +215,7 @@ class InspectionFilters(Schema):
     place_id: int | None = None
     grid_id: int | None = Field(None, description="This grid and its subtree.")
     inspector_id: int | None = None
-    since: datetime.date | None = Field(None, description="Finished on or after this day.")
+    since: Day | None = Field(None, description="Finished on or after this day.")
 
 
 class ChecklistRefOut(Schema):
@@ -357,8 +360,8 @@ class PatrolDetailOut(PatrolOut):
 
 class RangeIn(Schema):
     grid_id: int | None = Field(None, description="Default: your top grids.")
-    start: datetime.date | None = Field(None, description="Default: the first of this month.")
-    end: datetime.date | None = Field(None, description="Default: the last of this month.")
+    start: Day | None = Field(None, description="Default: the first of this month.")
+    end: Day | None = Field(None, description="Default: the last of this month.")
 
 
 class CoverageRowOut(Schema):

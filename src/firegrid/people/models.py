@@ -31,6 +31,9 @@ class Role(BaseModel):
     can_edit_registry = models.BooleanField(
         _("may add and edit places, buildings, households and fire resources"), default=False
     )
+    can_triage = models.BooleanField(
+        _("handles citizen reports and notice receipts"), default=False
+    )
 
     inspection_hours_month = models.PositiveSmallIntegerField(
         _("hours per month available for inspections and patrols"), default=40

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 # code, 中文, English, sort order, may manage its subtree, sees phones, may unmask residents'
-# ID numbers and phones (with an audit record), may add and edit registry records, duties (中文)
+# ID numbers and phones (with an audit record), may add and edit registry records, handles citizen
+# reports and notice receipts (triage: confirm/close a report, record a 签收), duties (中文)
 DEFAULT_ROLES: list[dict[str, Any]] = [
     {
         "code": "county_office",
@@ -16,6 +17,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": True,
         "can_unmask_pii": True,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "统筹全区县消防安全网格化管理，维护网格和人员。",
     },
     {
@@ -27,6 +29,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": True,
         "can_unmask_pii": True,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "对本级网格消防安全工作负总责。",
     },
     {
@@ -38,6 +41,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": True,
         "can_unmask_pii": True,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "组织本街道（乡镇）网格巡查、隐患整改和考核。",
     },
     {
@@ -49,6 +53,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": True,
         "can_unmask_pii": False,
         "can_edit_registry": False,
+        "can_triage": False,
         "duties": "包片负责，督导所包网格的消防安全工作。",
     },
     {
@@ -60,6 +65,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": True,
         "can_unmask_pii": True,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "管理本社区（村）网格、人员和台账。",
     },
     {
@@ -71,6 +77,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": True,
         "can_unmask_pii": False,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "负责本网格消防安全巡查、隐患排查和信息上报。",
     },
     {
@@ -82,6 +89,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": False,
         "can_unmask_pii": False,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "按规定频次巡查检查，登记隐患，督促整改。",
     },
     {
@@ -93,6 +101,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": False,
         "can_unmask_pii": False,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "协助巡查，发现隐患及时上报；与搭档互为AB岗。",
     },
     {
@@ -104,6 +113,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": False,
         "can_unmask_pii": False,
         "can_edit_registry": True,
+        "can_triage": False,
         "duties": "每日巡查楼栋，劝阻楼道堆物和电动车违规停放充电。",
     },
     {
@@ -115,6 +125,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": True,
         "can_unmask_pii": True,
         "can_edit_registry": True,
+        "can_triage": True,
         "duties": "每周检查重点单位，依法处理消防违法行为。",
     },
     {
@@ -126,6 +137,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": False,
         "can_unmask_pii": False,
         "can_edit_registry": True,
+        "can_triage": False,
         "duties": "开展消防宣传培训，检查消防设施器材。",
     },
     {
@@ -137,6 +149,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": False,
         "can_unmask_pii": False,
         "can_edit_registry": False,
+        "can_triage": False,
         "duties": "参与消防宣传、巡查和初起火灾扑救。",
     },
     {
@@ -148,6 +161,7 @@ DEFAULT_ROLES: list[dict[str, Any]] = [
         "sees_phones": False,
         "can_unmask_pii": False,
         "can_edit_registry": False,
+        "can_triage": False,
         "duties": "监督评议网格工作成效。",
     },
 ]

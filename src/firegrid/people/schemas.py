@@ -6,6 +6,8 @@ import datetime
 
 from ninja import Field, Schema
 
+from firegrid.core.params import Day
+
 
 class RoleOut(Schema):
     code: str
@@ -73,12 +75,12 @@ class AssignmentIn(Schema):
     person_id: int
     grid_id: int
     role_code: str
-    start_on: datetime.date
-    end_on: datetime.date | None = None
-    letter_signed_on: datetime.date | None = None
+    start_on: Day
+    end_on: Day | None = None
+    letter_signed_on: Day | None = None
     backup_id: int | None = Field(None, description="AB-post partner (AB岗搭档).")
     duties: str = Field("", max_length=300)
 
 
 class AssignmentEndIn(Schema):
-    end_on: datetime.date
+    end_on: Day

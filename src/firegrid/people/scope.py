@@ -31,6 +31,7 @@ class DataScope:
     phone_paths: tuple[str, ...]
     pii_paths: tuple[str, ...] = ()
     registry_paths: tuple[str, ...] = ()
+    triage_paths: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -66,6 +67,11 @@ class DataScope:
         """Whether the viewer may add or edit registry records (places, buildings…) under `path`."""
         return self.everything or any(path.startswith(p) for p in self.registry_paths)
 
+    def may_triage_in(self, path: str) -> bool:
+        """Whether the viewer handles citizen reports and notice receipts (签收) under `path`: a
+        role flagged `can_triage` posted there or above (not a 志愿者 or 楼栋长)."""
+        return self.everything or any(path.startswith(p) for p in self.triage_paths)
+
     def may_unmask_pii_in(self, path: str) -> bool:
         """Whether the viewer may reveal residents' ID numbers and phones under `path`."""
         return self.everything or any(path.startswith(p) for p in self.pii_paths)
@@ -99,10 +105,12 @@ def _compute_scope(user: Any, on: datetime.date) -> DataScope:
             "role__sees_phones",
             "role__can_unmask_pii",
             "role__can_edit_registry",
+            "role__can_triage",
         )
     )
     read, manage, phones, pii, registry = set(), set(), set(), set(), set()
-    for path, can_manage, sees_phones, can_unmask_pii, can_edit_registry in rows:
+    triage: set[str] = set()
+    for path, can_manage, sees_phones, can_unmask_pii, can_edit_registry, can_triage in rows:
         read.add(path)
         if can_manage:
             manage.add(path)
@@ -112,6 +120,8 @@ def _compute_scope(user: Any, on: datetime.date) -> DataScope:
             pii.add(path)
         if can_edit_registry:
             registry.add(path)
+        if can_triage:
+            triage.add(path)
     return DataScope(
         everything=False,
         read_paths=_minimal(read),
@@ -119,6 +129,7 @@ def _compute_scope(user: Any, on: datetime.date) -> DataScope:
         phone_paths=_minimal(phones),
         pii_paths=_minimal(pii),
         registry_paths=_minimal(registry),
+        triage_paths=_minimal(triage),
     )
 
 

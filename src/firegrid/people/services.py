@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import PermissionDenied, ValidationFailed
 from firegrid.core.i18n import localized_name
+from firegrid.core.photos import clean_photo
 from firegrid.grids.models import Grid
 
 from .models import Assignment, Person, Role
-from .photos import clean_photo
 from .scope import user_scope
 
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -111,11 +111,16 @@ def person_update(
     return person
 
 
+# A person's photo (on 公示 boards and cards) is small: 10 MB in, 800 px out.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDE_PX = 800
+
+
 @transaction.atomic
 def person_set_photo(*, actor: Any, person: Person, photo: Any) -> Person:
     """Replace the person's photo with a cleaned copy (checked image, ≤ 800 px, no EXIF)."""
     _require_manage(actor, person.home_grid)
-    cleaned = clean_photo(photo)
+    cleaned = clean_photo(photo, max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE_PX).content
     old_name = person.photo.name
     storage = person.photo.storage
     person.photo.save(f"person-{person.pk}.jpg", cleaned, save=False)

@@ -308,6 +308,9 @@ class Resident(BaseModel):
     `id_number_digest` is a keyed hash so duplicates can be found without decrypting.
     """
 
+    # Columns holding core.pii Fernet tokens: `firegrid pii rotate` re-encrypts them.
+    pii_encrypted_fields = ("id_number_encrypted", "phone_encrypted")
+
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="residents"
     )

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, model_validator
 
+from firegrid.core.params import Day
 from firegrid.grids.schemas import CrsName
 
 RiskName = Literal["high", "medium", "low"]
@@ -257,7 +258,7 @@ class DismissIn(StrictIn):
     reason: str = Field("", max_length=200)
 
 
-class FeatureCollectionOut(Schema):
+class PlaceFeatureCollectionOut(Schema):
     type: Literal["FeatureCollection"]
     crs_name: str = Field(..., description="Datum of the coordinates (wgs84, gcj02 or bd09).")
     features: list[dict[str, Any]]
@@ -459,7 +460,7 @@ class FireResourceDetailOut(FireResourceOut):
 class FireResourceValues(StrictIn):
     address: str | None = Field(None, max_length=300)
     status: ResourceStatus | None = None
-    last_checked_on: datetime.date | None = None
+    last_checked_on: Day | None = None
     keeper_name: str | None = Field(None, max_length=50)
     keeper_phone: str | None = Field(None, max_length=40)
     note: str | None = Field(None, max_length=300)
@@ -481,7 +482,7 @@ class FireResourcePatchIn(FireResourceValues, PointPatch):
 class EquipmentItemIn(StrictIn):
     name: str = Field(..., max_length=100)
     quantity: int = 1
-    expires_on: datetime.date | None = None
+    expires_on: Day | None = None
     note: str = Field("", max_length=200)
 
 

@@ -1,11 +1,11 @@
-"""Background work of the registry app: large ledger imports (台账导入) with progress, and the
-daily purge of uploaded ledger files."""
+"""Background work of the registry app: large ledger imports (台账导入) with progress, the
+daily purge of uploaded ledger files, and failing imports whose worker died."""
 
 from __future__ import annotations
 
 from django_tasks import task
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import close_db, db_periodic_task, on_startup
 
 
 @task()
@@ -23,3 +23,21 @@ def purge_ledger_files() -> None:
     from .ledger.retention import ledger_files_purge
 
     ledger_files_purge()
+
+
+@on_startup("registry_ledger_fail_stale")
+@close_db
+def fail_stale_ledger_imports_on_start() -> None:
+    """When the consumer starts: an import left `running` by a consumer that was killed ends
+    `failed` with a message instead of showing `running` forever."""
+    from .ledger.jobs import ledger_fail_stale
+
+    ledger_fail_stale()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def fail_stale_ledger_imports() -> None:
+    """Every 5 minutes: the same sweep, for a worker that died while the consumer lived on."""
+    from .ledger.jobs import ledger_fail_stale
+
+    ledger_fail_stale()

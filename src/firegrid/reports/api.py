@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.grids.models import Grid
 from firegrid.grids.schemas import ErrorOut
 from firegrid.registry.schemas import GridRefOut
@@ -230,20 +230,22 @@ def get_report(request: HttpRequest, report_id: int) -> Any:
 
 @router.post(
     "/reports/{int:report_id}/confirm",
-    response={200: ReportDetailOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ReportDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def confirm_report(request: HttpRequest, report_id: int, payload: ConfirmIn) -> Any:
-    """It is a fire hazard: a hazard is registered (source "citizen") and linked."""
+    """It is a fire hazard: a hazard is registered (source "citizen") and linked. Needs a role
+    that handles reports (`can_triage`); others in scope get 403 `report_triage_not_allowed`."""
     report_confirm(actor=request.user, report_id=report_id, note=payload.note)
     return _detail(request, report_id)
 
 
 @router.post(
     "/reports/{int:report_id}/close",
-    response={200: ReportDetailOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ReportDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def close_report(request: HttpRequest, report_id: int, payload: CloseIn) -> Any:
-    """Close untriaged with a reason (duplicate needs `duplicate_of`, outside_remit `referral`)."""
+    """Close untriaged with a reason (duplicate needs `duplicate_of`, outside_remit `referral`).
+    Needs a role that handles reports (`can_triage`), as confirming does."""
     report_close(
         actor=request.user,
         report_id=report_id,

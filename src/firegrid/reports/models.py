@@ -111,6 +111,9 @@ class Open311Client(BaseModel):
 class Report(BaseModel):
     """One citizen report (群众举报): what, where, and what became of it."""
 
+    # Columns holding core.pii Fernet tokens: `firegrid pii rotate` re-encrypts them.
+    pii_encrypted_fields = ("contact_phone", "contact_email")
+
     class State(models.TextChoices):
         NEW = "new", _("awaiting triage")
         CONFIRMED = "confirmed", _("confirmed as a hazard")

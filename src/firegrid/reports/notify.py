@@ -35,11 +35,14 @@ SMS_TIMEOUT_SECONDS = 5.0
 
 
 def triage_people(grid: Grid) -> list[Person]:
-    """Everyone posted at `grid` today, plus the managing people of the nearest level up
-    (this grid included) that has any: a leaf's workers and its community office."""
+    """Everyone posted at `grid` today in a role that triages (`can_triage`: not a 志愿者 or
+    楼栋长), plus the managing people of the nearest level up (this grid included) that has any:
+    a leaf's workers and its community office."""
     today = timezone.localdate()
     posted = set(
-        Assignment.objects.active(today).filter(grid=grid).values_list("person_id", flat=True)
+        Assignment.objects.active(today)
+        .filter(grid=grid, role__can_triage=True)
+        .values_list("person_id", flat=True)
     )
     managers: list[Person] = []
     ancestors = list(reversed(grid.ancestor_ids))  # this grid first, the root last

@@ -28,8 +28,14 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("FIREGRID_DEBUG", False)
-# The demo key is only for a local demo; production sets FIREGRID_SECRET_KEY.
-SECRET_KEY = os.environ.get("FIREGRID_SECRET_KEY", "firegrid-demo-insecure-key-change-me")
+# Demo mode (`make demo`, the test suite): the committed demo secret and a PII key derived from it
+# are tolerated with a loud warning. Outside it, `firegrid serve` refuses to start without a real
+# FIREGRID_SECRET_KEY and FIREGRID_PII_KEYS (checks in firegrid/core/checks.py, docs/DEPLOY.md).
+FIREGRID_DEMO = env_bool("FIREGRID_DEMO", False)
+DEMO_SECRET_KEY = "firegrid-demo-insecure-key-change-me"  # noqa: S105  (refused outside the demo)
+SECRET_KEY = os.environ.get("FIREGRID_SECRET_KEY", DEMO_SECRET_KEY)
+# Old secret keys still accepted for sessions and signed values while rotating, newest first.
+SECRET_KEY_FALLBACKS = env_list("FIREGRID_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("FIREGRID_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("FIREGRID_CSRF_TRUSTED_ORIGINS", "")
 
@@ -61,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "firegrid.core.middleware.RequestInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,10 +132,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "grids:map"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes with firegrid.core.login_throttle's handler). Per username, from
+# any address: after FIREGRID_LOGIN_FAILURE_LIMIT failures each further attempt must wait
+# base × 2^k seconds (capped), so strangers cannot lock a user out for long and guessing spread
+# over many addresses is slowed. Per address: FIREGRID_LOGIN_IP_FAILURE_LIMIT failures (across
+# usernames) lock it for FIREGRID_LOGIN_IP_COOLOFF_MINUTES. Failures are forgotten after
+# FIREGRID_LOGIN_WINDOW_HOURS; attempts refused while throttled are not counted.
+AXES_HANDLER = "firegrid.core.login_throttle.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("FIREGRID_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("FIREGRID_LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+FIREGRID_LOGIN_BACKOFF_BASE_SECONDS = float(
+    os.environ.get("FIREGRID_LOGIN_BACKOFF_BASE_SECONDS", "1")
+)
+FIREGRID_LOGIN_BACKOFF_MAX_SECONDS = float(
+    os.environ.get("FIREGRID_LOGIN_BACKOFF_MAX_SECONDS", "900")
+)
+FIREGRID_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("FIREGRID_LOGIN_IP_FAILURE_LIMIT", "20"))
+FIREGRID_LOGIN_IP_COOLOFF_MINUTES = float(os.environ.get("FIREGRID_LOGIN_IP_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = float(os.environ.get("FIREGRID_LOGIN_WINDOW_HOURS", "24"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "firegrid.core.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -167,6 +190,30 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Production transport (docs/DEPLOY.md): behind nginx with TLS set secure cookies, HSTS, the SSL
+# redirect and the header the proxy sets for https; off by default so the plain-http demo works.
+SESSION_COOKIE_SECURE = env_bool("FIREGRID_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("FIREGRID_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FIREGRID_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("FIREGRID_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("FIREGRID_SSL_REDIRECT", False)
+# Local health checks (systemd, the proxy) ask over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` (value ``https``) or ``Header=value`` → Django's META form."""
+    if not value.strip():
+        return None
+    name, _, wanted = value.partition("=")
+    return "HTTP_" + name.strip().upper().replace("-", "_"), wanted.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("FIREGRID_PROXY_SSL_HEADER", ""))
+# Reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed (firegrid.core.net.client_ip).
+FIREGRID_TRUSTED_PROXIES = env_list("FIREGRID_TRUSTED_PROXIES", "")
+
 # Background work: the django-tasks API, executed by huey (SQLite file by default,
 # Redis when FIREGRID_REDIS_URL is set).
 REDIS_URL = os.environ.get("FIREGRID_REDIS_URL", "")
@@ -197,6 +244,12 @@ TASKS = {
 }
 FIREGRID_HEARTBEAT_MINUTES = int(os.environ.get("FIREGRID_HEARTBEAT_MINUTES", "1"))
 
+# Audit chain checkpoints (issue 12): the consumer signs the chain's head every N minutes (1–59);
+# `firegrid audit verify` checks them. The HMAC key must NOT live in the database (a separate
+# secret file/env var); unset, a key derived from SECRET_KEY is used (demo only).
+FIREGRID_AUDIT_KEY = os.environ.get("FIREGRID_AUDIT_KEY", "")
+FIREGRID_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("FIREGRID_AUDIT_CHECKPOINT_MINUTES", "10"))
+
 # Maps: tile URL template (天地图 / AMap / intranet tiles). Empty = polygons on a blank map.
 FIREGRID_TILE_URL = os.environ.get("FIREGRID_TILE_URL", "")
 FIREGRID_TILE_ATTRIBUTION = os.environ.get("FIREGRID_TILE_ATTRIBUTION", "")
@@ -221,8 +274,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Personal data (ID numbers, phones of residents) is encrypted with these Fernet keys, newest first.
-# Unset: a key derived from the secret key (fine for the demo, not for production).
+# Unset: a key derived from the secret key, in demo mode only (production refuses to start).
+# Generate one with `firegrid pii generate-key`; rotate with `firegrid pii rotate`.
 FIREGRID_PII_KEYS = env_list("FIREGRID_PII_KEYS", "")
+# Key of the keyed digests (duplicate ID numbers, blocked senders); unset = the oldest PII key.
+# Set it to that key before dropping the oldest key from FIREGRID_PII_KEYS, so digests still match.
+FIREGRID_PII_DIGEST_KEY = os.environ.get("FIREGRID_PII_DIGEST_KEY", "")
 
 # Registry: how near two places with the same normalised name must be to be flagged duplicates.
 FIREGRID_DUPLICATE_DISTANCE_M = float(os.environ.get("FIREGRID_DUPLICATE_DISTANCE_M", "100"))
@@ -238,6 +295,18 @@ FIREGRID_LEDGER_MAX_BYTES = int(os.environ.get("FIREGRID_LEDGER_MAX_BYTES", str(
 FIREGRID_LEDGER_SYNC_ROWS = int(os.environ.get("FIREGRID_LEDGER_SYNC_ROWS", "2000"))
 # Uploaded ledger files (which may hold residents' ID numbers) are deleted this long after the job.
 FIREGRID_LEDGER_KEEP_DAYS = int(os.environ.get("FIREGRID_LEDGER_KEEP_DAYS", "7"))
+
+# Untrusted files (issue 12): a ledger's declared or real extent is checked before it is parsed,
+# and the parse runs in a child process with a memory cap and a timeout, so a hostile workbook
+# fails one import and never the web worker or the consumer. Images are refused above this many
+# pixels, read from the header before any decoding.
+FIREGRID_LEDGER_MAX_ROWS = int(os.environ.get("FIREGRID_LEDGER_MAX_ROWS", "200000"))
+FIREGRID_LEDGER_MAX_COLUMNS = int(os.environ.get("FIREGRID_LEDGER_MAX_COLUMNS", "200"))
+FIREGRID_PARSE_MEMORY_MB = int(os.environ.get("FIREGRID_PARSE_MEMORY_MB", "1024"))
+FIREGRID_PARSE_TIMEOUT_S = int(os.environ.get("FIREGRID_PARSE_TIMEOUT_S", "120"))
+# A `running` import whose heartbeat is older than this is failed (its consumer died).
+FIREGRID_LEDGER_STALE_MINUTES = int(os.environ.get("FIREGRID_LEDGER_STALE_MINUTES", "15"))
+FIREGRID_IMAGE_MAX_PIXELS = int(os.environ.get("FIREGRID_IMAGE_MAX_PIXELS", "40000000"))
 
 # Geometry validation tolerances (square metres of overlap / outside area that are ignored).
 FIREGRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("FIREGRID_OVERLAP_TOLERANCE_M2", "1.0"))
@@ -316,3 +385,12 @@ FIREGRID_REPORT_DUPLICATE_RADIUS_M = float(
 FIREGRID_SMS_WEBHOOK_URL = os.environ.get("FIREGRID_SMS_WEBHOOK_URL", "")
 # Open311 discovery `contact`: how a client system reaches the office (empty = a generic sentence).
 FIREGRID_OPEN311_CONTACT = os.environ.get("FIREGRID_OPEN311_CONTACT", "")
+
+# Bad input (issue 12): RequestInputMiddleware refuses control characters in every request and
+# answers in the caller's format, chosen by path prefix (else a plain 400 page); under the
+# JSON-only prefixes every error response (404, 405, 500 pages) is turned into the JSON envelope.
+FIREGRID_ERROR_FORMATS = {
+    "/api/v1/": "firegrid.config.api.refusal_response",
+    "/open311/": "firegrid.reports.open311.views.refusal_response",
+}
+FIREGRID_JSON_ONLY_PREFIXES = ("/api/v1/",)

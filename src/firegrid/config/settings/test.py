@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from .base import *  # noqa: F403
-from .base import DATABASES
+import os
+
+# The suite is a demo: the committed secret is fine here, and so for the `firegrid` processes the
+# tests start (they inherit the environment; the production-settings test unsets it).
+os.environ.setdefault("FIREGRID_DEMO", "1")
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES  # noqa: E402
+
+FIREGRID_DEMO = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only in tests
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "firegrid-test", "immediate": True}

@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from firegrid.core.photos import clean_photo
 from firegrid.core.workdays import add_working_days
 from firegrid.grids.models import Grid
-from firegrid.inspections.photos import clean_field_photo
 from firegrid.people.models import Person
 from firegrid.people.scope import user_scope
 
@@ -319,7 +319,7 @@ def hazard_step(
     step = STEPS.get(data.action)
     if step is None:
         raise ValidationFailed(_("Unknown step."), code="hazard_bad_step")
-    photos = [clean_field_photo(upload) for upload in data.photos]  # before any lock or write
+    photos = [clean_photo(upload) for upload in data.photos]  # before any lock or write
     with transaction.atomic():
         hazard = _locked(actor, hazard_id, system=system)
         _validate(hazard, step, data)

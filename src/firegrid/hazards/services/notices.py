@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from firegrid.grids.models import Grid
-from firegrid.people.models import Person
 from firegrid.people.scope import user_scope
 
 from ..models import Hazard, HazardEvent, NoticeSeries, RectificationNotice
@@ -76,20 +75,25 @@ def notice_create(
     )
 
 
-def _check_receipt_right(actor: Any, hazard: Hazard) -> None:
-    """A person posted in the hazard's grid (who served the notice) or a manager of the level
-    that answers for the hazard records the receipt."""
+def notice_receipt_allowed(actor: Any, hazard: Hazard) -> bool:
+    """Whether `actor` may record the receipt (签收) of the hazard's notices: a role that handles
+    reports and receipts (`can_triage`: 网格员, 网格长, 社区民警, offices) posted in the hazard's
+    grid or above, or a manager of the level that answers for the hazard; not a 志愿者 or 楼栋长.
+    The hazard page asks this before offering the form; the service asks it again."""
     scope = user_scope(actor)
-    if Person.objects.filter(user=actor).exists() and scope.covers(hazard.grid_path):
-        return
+    if scope.may_triage_in(hazard.grid_path):
+        return True
     level = hazard.owner_grid or hazard.grid
-    if scope.covers(level.path, manage=True):
-        return
-    raise PermissionDenied(
-        _("Only a person posted in this grid or an office of the responsible level may record "
-          "the receipt."),
-        code="notice_receipt_not_allowed",
-    )  # fmt: skip
+    return scope.covers(level.path, manage=True)
+
+
+def _check_receipt_right(actor: Any, hazard: Hazard) -> None:
+    if not notice_receipt_allowed(actor, hazard):
+        raise PermissionDenied(
+            _("Only a role that handles reports and receipts in this grid, or an office of the "
+              "responsible level, may record the receipt."),
+            code="notice_receipt_not_allowed",
+        )  # fmt: skip
 
 
 @transaction.atomic

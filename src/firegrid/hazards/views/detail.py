@@ -22,6 +22,7 @@ from firegrid.grids.models import Grid
 from .. import selectors
 from ..models import Hazard
 from ..services import StepIn, hazard_step
+from ..services.notices import notice_receipt_allowed
 from .pages import NOTICE_DAYS, action_label, is_open
 
 
@@ -58,6 +59,7 @@ def _detail_context(request: HttpRequest, hazard: Hazard) -> dict[str, Any]:
         "before_photos": [p for p in photos if p.kind == "before"],
         "after_photos": [p for p in photos if p.kind == "after"],
         "notices": list(hazard.notices.order_by("issued_at", "id")),
+        "may_record_receipt": notice_receipt_allowed(request.user, hazard),
         "steps": [
             {
                 "action": action,

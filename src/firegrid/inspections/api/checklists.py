@@ -12,7 +12,7 @@ from ninja import Query
 from ninja.pagination import paginate
 
 from firegrid.core.errors import NotFound
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.grids.models import Grid
 from firegrid.grids.schemas import ErrorOut
 from firegrid.people.scope import user_scope

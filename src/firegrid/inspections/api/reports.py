@@ -17,7 +17,7 @@ from ninja import Query
 from ninja.pagination import paginate
 
 from firegrid.core.errors import ValidationFailed
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.registry.models import Place
 
 from .. import selectors

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Query, Status
 from ninja.pagination import paginate
 
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.grids.schemas import ErrorOut
 
 from .. import selectors, services

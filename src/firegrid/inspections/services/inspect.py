@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import NotFound, PermissionDenied, ValidationFailed
+from firegrid.core.photos import CleanPhoto, clean_photo
 from firegrid.hazards.models import Hazard, HazardCategory
 from firegrid.hazards.services import hazard_report
 from firegrid.people.models import Person
@@ -34,7 +35,6 @@ from ..models import (
     InspectionPhoto,
     InspectionTask,
 )
-from ..photos import CleanPhoto, clean_field_photo
 from .checklists import template_usable_for
 from .tasks import person_of, task_transition
 
@@ -286,7 +286,7 @@ def _photos(data: InspectionIn, items: dict[str, ChecklistItem]) -> list[tuple[s
                 code="answer_unknown_item",
             )
         label = _("Photo %(n)d") % {"n": index}
-        cleaned.append((photo.item, clean_field_photo(photo.upload, label=label)))
+        cleaned.append((photo.item, clean_photo(photo.upload, label=label)))
     return cleaned
 
 
@@ -355,7 +355,7 @@ def inspection_check(*, actor: Any, data: InspectionIn) -> Checked:
     _check_photo_rules(answers, photos, template)
     _check_hazards(answers, data.hazards)
     distance = _distance(place, data)
-    signature = clean_field_photo(data.signature, label=_("Signature")) if data.signature else None
+    signature = clean_photo(data.signature, label=_("Signature")) if data.signature else None
     return Checked(
         place=place,
         person=person,

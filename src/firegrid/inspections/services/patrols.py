@@ -15,6 +15,7 @@ from shapely.prepared import prep
 
 from firegrid.core.audit import audit_record
 from firegrid.core.errors import NotFound, PermissionDenied, ValidationFailed
+from firegrid.core.photos import clean_photo
 from firegrid.grids.geometry import to_shape
 from firegrid.grids.models import Grid
 from firegrid.hazards.models import Hazard
@@ -22,7 +23,6 @@ from firegrid.hazards.services import hazard_report
 from firegrid.people.scope import user_scope
 
 from ..models import InspectionPhoto, InspectionTask, Patrol
-from ..photos import clean_field_photo
 from .inspect import check_times, done_on, known_categories
 from .tasks import person_of, task_transition
 
@@ -105,7 +105,7 @@ def patrol_submit(*, actor: Any, data: PatrolIn) -> Patrol:
     if any(not h.description.strip() for h in data.hazards):
         raise ValidationFailed(_("Describe the hazard."), code="hazard_description_required")
     photos = [
-        clean_field_photo(upload, label=_("Photo %(n)d") % {"n": n})
+        clean_photo(upload, label=_("Photo %(n)d") % {"n": n})
         for n, upload in enumerate(data.photos, start=1)
     ]
     area = prep(to_shape(grid.boundary)) if grid.boundary else None

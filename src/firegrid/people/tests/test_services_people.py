@@ -223,3 +223,18 @@ def test_replacing_a_photo_deletes_the_old_file(
     assert person.photo.name != old_name
     assert person.photo.storage.exists(old_name) is False
     assert person.photo.storage.exists(person.photo.name) is True
+
+
+def test_the_triage_flag_migration_copies_the_default_roles() -> None:
+    """people 0007 carries its own copy of the roles that triage (a migration never imports live
+    defaults); the copy and `roles.DEFAULT_ROLES` must name the same roles."""
+    import importlib
+
+    from firegrid.people.roles import DEFAULT_ROLES
+
+    migration = importlib.import_module("firegrid.people.migrations.0007_role_can_triage_defaults")
+    assert set(migration.TRIAGE_ROLES) == {r["code"] for r in DEFAULT_ROLES if r["can_triage"]}
+    assert set(migration.TRIAGE_ROLES) == {
+        "county_office", "chief_grid_head", "street_office", "community_office", "grid_head",
+        "fulltime_worker", "parttime_worker", "community_police",
+    }  # fmt: skip

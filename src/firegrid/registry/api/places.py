@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from firegrid.core.coords import convert_point
 from firegrid.core.errors import ValidationFailed
 from firegrid.core.models import AuditEvent
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.grids.schemas import ErrorOut
 from firegrid.grids.selectors import grid_get
 
@@ -27,10 +27,10 @@ from ..models import (
 from ..schemas import (
     DismissIn,
     DuplicateOut,
-    FeatureCollectionOut,
     MergeIn,
     PlaceClassificationIn,
     PlaceDetailOut,
+    PlaceFeatureCollectionOut,
     PlaceGridIn,
     PlaceHistoryOut,
     PlaceIn,
@@ -240,7 +240,9 @@ def parse_bbox(raw: str, crs: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-@router.get("/places.geojson", response={200: FeatureCollectionOut, 404: ErrorOut, 422: ErrorOut})
+@router.get(
+    "/places.geojson", response={200: PlaceFeatureCollectionOut, 404: ErrorOut, 422: ErrorOut}
+)
 def places_geojson(request: HttpRequest, query: Query[PlaceMapQuery]) -> Any:
     """Places in scope as GeoJSON points, with the list's filters; `crs` converts the output
     (GCJ-02 for Chinese web maps). More than 20,000 features is refused: narrow the filters."""

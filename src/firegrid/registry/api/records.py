@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 from ninja.pagination import paginate
 
-from firegrid.grids.api import RenderedPagination, Rows
+from firegrid.core.pagination import RenderedPagination, Rows
 from firegrid.grids.schemas import ErrorOut
 from firegrid.grids.selectors import grid_get
 from firegrid.people.selectors import person_get

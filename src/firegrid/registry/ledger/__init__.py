@@ -4,6 +4,7 @@ from .columns import BUILDINGS, FIRE_RESOURCES, KIND_CHOICES, PLACES, RESIDENTS,
 from .filters import place_filters_from_query
 from .jobs import (
     ImportOutcome,
+    ledger_fail_stale,
     ledger_import_file,
     ledger_import_run,
     ledger_import_start,
@@ -30,6 +31,7 @@ __all__ = [
     "ImportOutcome",
     "LedgerFileError",
     "error_report",
+    "ledger_fail_stale",
     "ledger_export",
     "ledger_export_places",
     "ledger_import_file",

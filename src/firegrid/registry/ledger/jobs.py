@@ -7,6 +7,7 @@ one writer: nothing else touches the job row from another connection while it is
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -89,7 +90,10 @@ def ledger_import_start(
 
 
 def _progress(job_id: int, done: int, phase: str) -> None:
-    LedgerImport.objects.filter(pk=job_id).update(rows_done=done, phase=phase)
+    # `updated_at` is the job's heartbeat (`update()` skips auto_now): see ledger_fail_stale.
+    LedgerImport.objects.filter(pk=job_id).update(
+        rows_done=done, phase=phase, updated_at=timezone.now()
+    )
 
 
 def ledger_import_run(*, import_id: int, language: str | None = None) -> LedgerImport:
@@ -99,7 +103,10 @@ def ledger_import_run(*, import_id: int, language: str | None = None) -> LedgerI
         return job
     with translation.override(language or settings.LANGUAGE_CODE):
         LedgerImport.objects.filter(pk=job.pk).update(
-            status=LedgerImport.Status.RUNNING, phase="reading", rows_done=0
+            status=LedgerImport.Status.RUNNING,
+            phase="reading",
+            rows_done=0,
+            updated_at=timezone.now(),
         )
         try:
             with job.file.open("rb") as file:
@@ -113,6 +120,7 @@ def ledger_import_run(*, import_id: int, language: str | None = None) -> LedgerI
                 phase="",
                 message=_("The import failed on the server; nothing was written."),
                 finished_at=timezone.now(),
+                updated_at=timezone.now(),
             )
             job.refresh_from_db()
             return job
@@ -120,6 +128,51 @@ def ledger_import_run(*, import_id: int, language: str | None = None) -> LedgerI
             _finish(job.pk, outcome)
     job.refresh_from_db()
     return job
+
+
+def ledger_fail_stale(
+    *, now: datetime.datetime | None = None, older_than: int | None = None
+) -> int:
+    """Fail `running` jobs whose heartbeat stopped (their consumer or web worker was killed):
+    such a job wrote nothing (the write is one transaction), but would show `running` forever.
+
+    Called when the consumer starts and by a periodic sweep; `older_than` is in minutes
+    (FIREGRID_LEDGER_STALE_MINUTES by default). A job still writing holds its row locked, and
+    the update re-checks `status` once the lock is free, so a live write is never failed.
+    Returns how many jobs were failed.
+    """
+    now = now or timezone.now()
+    minutes = settings.FIREGRID_LEDGER_STALE_MINUTES if older_than is None else older_than
+    stale = LedgerImport.objects.filter(
+        status=LedgerImport.Status.RUNNING,
+        updated_at__lt=now - datetime.timedelta(minutes=minutes),
+    )
+    failed = 0
+    for job in stale.only("pk", "kind", "phase"):
+        with transaction.atomic(durable=True):
+            done = LedgerImport.objects.filter(
+                pk=job.pk, status=LedgerImport.Status.RUNNING
+            ).update(
+                status=LedgerImport.Status.FAILED,
+                phase="",
+                message=_(
+                    "The import stopped on the server before it finished (its worker ended); "
+                    "nothing was written. Upload the file again."
+                ),
+                finished_at=now,
+                updated_at=now,
+            )
+            if done:
+                audit_record(
+                    actor=None,
+                    action="ledger.import_stale",
+                    target=job,
+                    data={"kind": job.kind, "phase": job.phase},
+                )
+        failed += done
+    if failed:
+        log.warning("failed %s stale ledger import(s)", failed)
+    return failed
 
 
 def _finish(job_id: int, outcome: ImportOutcome) -> None:
@@ -133,6 +186,7 @@ def _finish(job_id: int, outcome: ImportOutcome) -> None:
         result=outcome.result,
         message=outcome.message,
         finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
 
 
@@ -157,7 +211,9 @@ def ledger_import_file(
     total = len(ledger.rows)
     job_id = job.pk if job is not None else None
     if job_id is not None:
-        LedgerImport.objects.filter(pk=job_id).update(rows_total=total, phase="checking")
+        LedgerImport.objects.filter(pk=job_id).update(
+            rows_total=total, phase="checking", updated_at=timezone.now()
+        )
 
     def progress(done: int) -> None:
         if job_id is not None:

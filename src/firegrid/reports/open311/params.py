@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firegrid.core.errors import NotFound, ValidationFailed
+from firegrid.core.net import client_ip
+from firegrid.core.params import parse_datetime, parse_int
 from firegrid.grids.models import Grid
 
 from ..models import Open311Client
@@ -28,6 +29,7 @@ MAX_PAGE_SIZE = 1000  # "first 1000 requests returned"
 STATUSES = ("open", "closed")
 ATTRIBUTE = re.compile(r"^attribute\[(?P<code>[^\[\]]+)\](?P<many>\[\])?$")
 MAX_IDS = 1000
+MAX_ID = 2**63 - 1  # a database key
 _PLUS_AS_SPACE = re.compile(r"(T[\d:.]+) (\d{2}(?::?\d{2})?)$")
 
 
@@ -109,7 +111,7 @@ def _coordinate(params: QueryDict, name: str, limit: float) -> float | None:
     if not raw:
         return None
     try:
-        value = float(raw)
+        value = float(raw) if raw.isascii() else math.nan  # float("٣٤") is 34.0
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or abs(value) > limit:
@@ -158,11 +160,9 @@ def parse_post(
     place_id: int | None = None
     address_id = _text(params, "address_id")
     if address_id:
-        if not address_id.isdigit():
-            raise bad(
-                "address_id", _("address_id must be a place number."), code="location_invalid"
-            )
-        place_id = int(address_id)
+        place_id = parse_int(
+            address_id, name="address_id", minimum=1, maximum=MAX_ID, code="location_invalid"
+        )
     if lat is None and place_id is None:
         raise bad(
             "lat",
@@ -186,7 +186,7 @@ def parse_post(
         "contact_phone": _text(params, "phone"),
         "contact_email": _text(params, "email"),
         "device_id": _text(params, "device_id"),
-        "ip": request.META.get("REMOTE_ADDR", ""),
+        "ip": client_ip(request),
         "channel": "open311",
         "client": client,
         "jurisdiction_code": jurisdiction.code if jurisdiction is not None else "",
@@ -202,33 +202,15 @@ def parse_w3(params: QueryDict, name: str) -> datetime.datetime | None:
     raw = _text(params, name)
     if not raw:
         return None
-    try:
-        # An unencoded "+08:00" arrives as " 08:00" in a query string.
-        value = datetime.datetime.fromisoformat(_PLUS_AS_SPACE.sub(r"\1+\2", raw))
-    except ValueError:
-        raise bad(
-            name,
-            _("%(name)s must be an ISO 8601 datetime such as 2026-12-03T09:30:00+08:00.")
-            % {"name": name},
-            code="date_invalid",
-        ) from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    # An unencoded "+08:00" arrives as " 08:00" in a query string.
+    return parse_datetime(_PLUS_AS_SPACE.sub(r"\1+\2", raw), name=name)
 
 
 def _positive_int(params: QueryDict, name: str, default: int, maximum: int) -> int:
     raw = _text(params, name)
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise bad(
-            name,
-            _("%(name)s must be a whole number from 1 to %(max)d.")
-            % {"name": name, "max": maximum},
-            code="page_invalid",
-        )
-    return int(raw)
+    return parse_int(raw, name=name, minimum=1, maximum=maximum, code="page_invalid")
 
 
 @dataclass(frozen=True)

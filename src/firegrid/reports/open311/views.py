@@ -279,8 +279,18 @@ def token(request: HttpRequest, *, token: str, fmt: str) -> HttpResponse:
     return render(fmt, "service_requests", Many("request", [item]))
 
 
+def _path_format(request: HttpRequest) -> str:
+    return "json" if request.path.endswith(".json") else "xml"
+
+
+def refusal_response(request: HttpRequest, problem: ApplicationError) -> HttpResponse:
+    """What RequestInputMiddleware answers under /open311/ (e.g. a NUL in an argument): the
+    spec's error array, in the format the path asks for."""
+    return error_response(_path_format(request), problem)
+
+
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other URL under /open311/v2/: the spec's 404, in XML (or JSON when it ends .json)."""
-    fmt = "json" if request.path.endswith(".json") else "xml"
+    fmt = _path_format(request)
     message = _("No such GeoReport v2 resource: %(path)s") % {"path": request.path[:200]}
     return render_errors(fmt, [(404, message)], status=404)

@@ -14,7 +14,13 @@ from ..selectors import (
 from .moderation import report_block_sender, report_hide, report_photo_redact
 from .submit import ReportIn, report_submit, route_point, triage_due_for
 from .sweep import ReportSweepResult, report_escalate, reports_sweep
-from .triage import report_close, report_confirm, report_link, report_sync_from_hazard
+from .triage import (
+    report_close,
+    report_confirm,
+    report_link,
+    report_may_triage,
+    report_sync_from_hazard,
+)
 
 __all__ = [
     "PublicEvent",
@@ -29,6 +35,7 @@ __all__ = [
     "report_escalate",
     "report_hide",
     "report_link",
+    "report_may_triage",
     "report_photo_redact",
     "report_public_status",
     "report_status_notes",

@@ -23,16 +23,15 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from firegrid.core import pii
 from firegrid.core.audit import audit_record
 from firegrid.core.coords import CRS_CHOICES, convert_point
 from firegrid.core.errors import ApplicationError, ValidationFailed
+from firegrid.core.photos import clean_photo
 from firegrid.core.workdays import add_working_days
 from firegrid.grids.locator import get_locator
 from firegrid.grids.models import Grid
-from firegrid.inspections.photos import clean_field_photo
 from firegrid.people.services import normalize_phone
 from firegrid.registry.models import Place
 
@@ -330,27 +329,16 @@ def _photos(photos: tuple[UploadedFile, ...]) -> list[Any]:
     cleaned = []
     for number, upload in enumerate(photos, start=1):
         label = _("Photo %(n)d") % {"n": number}
-        if (getattr(upload, "size", 0) or 0) > max_bytes:
-            raise _fail(
-                _("%(name)s is larger than %(mb)d MB.")
-                % {"name": label, "mb": max(1, max_bytes // (1024 * 1024))},
-                "photo_too_big",
-                "photos",
+        try:
+            # The one photo check of every upload path: size, format, pixels from the header.
+            cleaned.append(
+                clean_photo(upload, label=label, max_bytes=max_bytes, formats=PHOTO_FORMATS)
             )
-        not_image = _("%(name)s is not a photo (JPEG, PNG, WebP…).") % {"name": label}
-        try:
-            upload.seek(0)
-            kind = Image.open(upload).format
-            upload.seek(0)
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            kind = None
-        if kind not in PHOTO_FORMATS:
-            raise _fail(not_image, "photo_invalid", "photos")
-        try:
-            cleaned.append(clean_field_photo(upload, label=label))
         except ValidationFailed as exc:
-            code = "photo_too_big" if exc.code == "photo_too_large" else "photo_invalid"
-            raise _fail(str(exc.message), code, "photos") from exc
+            if exc.code == "photo_too_large":
+                raise _fail(str(exc.message), "photo_too_big", "photos") from exc
+            not_image = _("%(name)s is not a photo (JPEG, PNG, WebP…).") % {"name": label}
+            raise _fail(not_image, "photo_invalid", "photos") from exc
     return cleaned
 
 

@@ -1,9 +1,11 @@
 """Triage of citizen reports: confirm (→ a hazard in the hazard workflow) or close with a reason;
 linking duplicates so every reporter of one problem hears of its progress.
 
-Who may triage: anyone whose data scope covers the report's grid (the leaf's workers, and every
-level above). Each change is one transaction with a timeline event and an audit record; the
-reporter is told (status page always, email/SMS when they left a contact).
+Who may triage: a role flagged `can_triage` (office roles, 网格长, 网格员, 社区民警) posted in the
+report's grid or a level above; `report_may_triage` is that one rule, for the services and for the
+page that offers the buttons. A 志愿者 in scope reads the report but is refused (403). Each change
+is one transaction with a timeline event and an audit record; the reporter is told (status page
+always, email/SMS when they left a contact).
 
 Linked reports ("followers", `duplicate_of` set) follow their original: a report linked by its
 reporter at submission mirrors the original's state, hazard and notes; a report closed as a
@@ -21,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firegrid.core.audit import audit_record
-from firegrid.core.errors import Conflict, NotFound, ValidationFailed
+from firegrid.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from firegrid.hazards.models import Hazard
 from firegrid.hazards.services import hazard_report
 from firegrid.people.scope import user_scope
@@ -47,6 +49,19 @@ def _locked(actor: Any, report_id: int) -> Report:
     if report is None or not user_scope(actor).covers(report.grid_path):
         raise NotFound(_("Report not found."), code="report_not_found")
     return report
+
+
+def report_may_triage(actor: Any, report: Report) -> bool:
+    """Whether `actor` may confirm or close `report` (its grid is under a `can_triage` post)."""
+    return user_scope(actor).may_triage_in(report.grid_path)
+
+
+def _require_triage(actor: Any, report: Report) -> None:
+    if not report_may_triage(actor, report):
+        raise PermissionDenied(
+            _("Only a role that handles citizen reports may confirm or close them."),
+            code="report_triage_not_allowed",
+        )
 
 
 def _require_new(report: Report) -> None:
@@ -90,6 +105,7 @@ def reporter_text(report: Report) -> str:
 def report_confirm(*, actor: Any, report_id: int, note: str = "") -> Report:
     """The report is a fire hazard: register it in the hazard workflow and link it."""
     report = _locked(actor, report_id)
+    _require_triage(actor, report)
     _require_new(report)
     now = timezone.now()
     note = (note or "").strip()[:500]
@@ -137,6 +153,7 @@ def report_close(
     """Close untriaged with a reason: not a hazard / a duplicate (of an open report of the same
     service, which it then follows) / outside our remit (naming where it was referred)."""
     report = _locked(actor, report_id)
+    _require_triage(actor, report)
     _require_new(report)
     if reason not in STAFF_CLOSE_REASONS:
         message = _("Choose why the report is closed.")

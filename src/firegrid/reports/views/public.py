@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from firegrid.core.errors import ApplicationError
 from firegrid.core.i18n import localized
+from firegrid.core.net import client_ip
 from firegrid.registry.models import Place
 
 from ..errors import Blocked, RateLimited
@@ -70,7 +71,7 @@ def _form_page(
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "")
+    return client_ip(request)
 
 
 @require_http_methods(["GET", "POST"])

@@ -142,6 +142,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": report.state == Report.State.NEW
             and report.triage_due is not None
             and report.triage_due < timezone.now(),
+            "may_triage": services.report_may_triage(request.user, report),
             "confirm_form": ConfirmForm(),
             "close_form": CloseForm(),
             "hide_form": HideForm(),
