@@ -105,6 +105,7 @@ def test_a_sparse_workbook_is_refused_before_anything_is_stored(office, case):
 @pytest.mark.parametrize("dry_run", ["true", "false"])
 def test_the_api_answers_a_sparse_workbook_with_a_clear_422(client, office, case, dry_run):
     client.force_login(office)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the API answers in the caller's language
     data, message = SPARSE[case]
     file = io.BytesIO(data)
     file.name = "台账.xlsx"
@@ -119,6 +120,19 @@ def test_the_api_answers_a_sparse_workbook_with_a_clear_422(client, office, case
     assert error["message"].startswith(message)
     assert (LedgerImport.objects.count(), Place.objects.count()) == (0, 0)
     assert client.get("/api/v1/ledgers/imports/999").status_code == 404  # the worker is alive
+
+
+def test_the_api_refusal_is_in_chinese_by_default(client, office):
+    client.force_login(office)
+    file = io.BytesIO(SPARSE["far-corner"][0])
+    file.name = "台账.xlsx"
+
+    response = client.post("/api/v1/ledgers/imports", {"kind": "places", "file": file})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith(
+        "该工作表的单元格延伸到第 1,048,576 行、第 16,384 列（单元格 XFD1048576）"
+    )
 
 
 def test_the_page_shows_the_refusal_on_the_form(client, office, settings):
