@@ -23,6 +23,7 @@ from firegrid.hazards.api import router as hazards_router
 from firegrid.hazards.api_major import router as hazards_major_router
 from firegrid.hazards.api_notices import router as hazards_notices_router
 from firegrid.inspections.api import router as inspections_router
+from firegrid.metrics.api import router as metrics_router
 from firegrid.notifications.api import router as notifications_router
 from firegrid.people.api import router as people_router
 from firegrid.registry.api import ledger_router
@@ -180,3 +181,4 @@ api.add_router("/", hazards_notices_router)
 api.add_router("/", hazards_major_router)
 api.add_router("/", reports_router)
 api.add_router("/", notifications_router)
+api.add_router("/", metrics_router)

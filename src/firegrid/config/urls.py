@@ -9,7 +9,8 @@ from .api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("", RedirectView.as_view(pattern_name="grids:map", permanent=False), name="home"),
+    # "/" leads where each role's work starts (dashboard.selectors_landing.landing_for).
+    path("", RedirectView.as_view(pattern_name="dashboard:landing", permanent=False), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,5 +24,7 @@ urlpatterns = [
     path("reports/", include("firegrid.reports.urls")),
     path("report/", include("firegrid.reports.urls_public")),
     path("open311/v2/", include("firegrid.reports.open311.urls")),
+    path("metrics/", include("firegrid.metrics.urls")),
+    path("dashboard/", include("firegrid.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -371,7 +371,11 @@ class CoverageRowOut(Schema):
     missed: int
     open: int
     cancelled: int
-    rate: float | None = Field(..., description="done / (done + missed); null if none judged.")
+    rate: float | None = Field(
+        ...,
+        description="The metric tasks_on_time_rate: done on time / tasks due (done, missed or "
+        "open past their due day); null if none judged.",
+    )
 
 
 class CoverageOut(Schema):

@@ -1,7 +1,9 @@
 """Reads of the inspections app, every one filtered by the viewer's data scope.
 
-Coverage counts tasks *due* in a range: done, missed, still open, cancelled. The on-time rate is
-done / (done + missed): a task can only be done inside its window (after it, it is missed).
+Coverage counts tasks *due* in a range: done, missed, still open, cancelled. Its on-time rate is
+the metrics layer's `tasks_on_time_rate` (one number, one definition): tasks done on time ÷
+tasks due, where a task still open after its due day counts as not on time and tasks not yet
+due (or cancelled) are left out.
 """
 
 from __future__ import annotations
@@ -121,11 +123,13 @@ class CoverageRow:
     missed: int = 0
     open: int = 0
     cancelled: int = 0
+    # From the metrics layer (tasks_on_time_rate): done on time, and the tasks it judges.
+    on_time: int = 0
+    judged: int = 0
 
     @property
     def rate(self) -> float | None:
-        judged = self.done + self.missed
-        return None if judged == 0 else self.done / judged
+        return None if self.judged == 0 else self.on_time / self.judged
 
 
 @dataclass
@@ -152,7 +156,12 @@ def _child_grids(actor: Any, grid: Grid | None) -> list[Grid]:
 
 
 def coverage(
-    *, actor: Any, grid_id: int | None, start: datetime.date, end: datetime.date
+    *,
+    actor: Any,
+    grid_id: int | None,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date | None = None,
 ) -> CoverageReport:
     grid = scoped_grid(actor, grid_id)
     due = _tasks_in(actor, grid).filter(due_on__gte=start, due_on__lte=end)
@@ -166,6 +175,7 @@ def coverage(
         ]
         for row in targets:
             _add(row, entry["state"], entry["n"])
+    _add_on_time_rates(actor, grid, total, rows, start, end, today or timezone.localdate())
     missed = due.filter(state=State.MISSED).select_related(*TASK_RELATED).order_by("due_on", "id")
     return CoverageReport(
         grid=grid,
@@ -176,6 +186,36 @@ def coverage(
         missed=missed,
         never_inspected=places_never_inspected(actor=actor, grid=grid),
     )
+
+
+def _add_on_time_rates(
+    actor: Any,
+    grid: Grid | None,
+    total: CoverageRow,
+    rows: list[CoverageRow],
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+) -> None:
+    """The on-time rate of the metrics layer, for the unit and each row (a range that starts
+    after today has nothing judged yet)."""
+    if start > today:
+        return
+    # Imported here: the metrics layer sits above this app and imports its models.
+    from firegrid.metrics import Period, metric_breakdown
+
+    code = "tasks_on_time_rate"
+    unit, per_row = metric_breakdown(
+        actor=actor,
+        grid_id=None if grid is None else grid.pk,
+        grids=[row.grid for row in rows if row.grid is not None],
+        period=Period(start, end),
+        codes=[code],
+        today=today,
+    )
+    for row, figures in zip([total, *rows], [unit, *per_row], strict=True):
+        row.on_time = figures[code].numerator or 0
+        row.judged = figures[code].denominator or 0
 
 
 def _add(row: CoverageRow, state: str, n: int) -> None:

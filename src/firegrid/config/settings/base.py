@@ -5,6 +5,7 @@ Every deployment knob is an environment variable; nothing secret is committed.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "firegrid.hazards",
     "firegrid.notifications",
     "firegrid.reports",
+    "firegrid.metrics",
+    "firegrid.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -129,7 +132,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "grids:map"
+LOGIN_REDIRECT_URL = "dashboard:landing"  # then on to the overview or "today", by role
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes with firegrid.core.login_throttle's handler). Per username, from
@@ -394,3 +397,7 @@ FIREGRID_ERROR_FORMATS = {
     "/open311/": "firegrid.reports.open311.views.refusal_response",
 }
 FIREGRID_JSON_ONLY_PREFIXES = ("/api/v1/",)
+
+# Metrics (issue 13): red/amber/green edges per metric code, JSON {"code": [amber, red]}; merged
+# over the defaults in firegrid/metrics/definitions.py (on-time rate green ≥ 0.9, amber ≥ 0.75).
+FIREGRID_METRIC_THRESHOLDS = json.loads(os.environ.get("FIREGRID_METRIC_THRESHOLDS", "{}") or "{}")

@@ -1,6 +1,7 @@
 """/api/v1/inspections/coverage, /behind, /staffing, /never-inspected: how honest the rhythm is.
 
-Coverage counts tasks due in a range per child grid (on-time rate = done / (done + missed));
+Coverage counts tasks due in a range per child grid (its on-time rate is the metrics layer's
+tasks_on_time_rate: done on time / tasks due, open past their due day counted as not on time);
 "behind" lists who has missed or overdue tasks, worst first; staffing compares the hours the
 rules demand a month with the hours the assigned people have.
 """

@@ -140,9 +140,9 @@ def test_coverage_table_per_child_grid(
     client = login(world["users"]["manager"])
     url = reverse("inspections:coverage")
     client.get(url)
-    # session, user, scope, top grid, its grid, children, counts, grid tree (2), missed,
-    # never-inspected count and page
-    with django_assert_num_queries(12):
+    # session, user, scope, top grid, its grid, children, counts, on-time rate (its grid, one
+    # grouped count), grid tree (2), missed, never-inspected count and page
+    with django_assert_num_queries(14):
         response = client.get(url)
     body = squash(text(response))
     grids = world["grids"]
@@ -158,7 +158,7 @@ def test_coverage_table_per_child_grid(
         '<td class="num">1</td> '
         f'<td class="num"><a href="/inspections/tasks/?grid={a.pk}&amp;state=missed&amp;{due}">'
         "1</a></td> "
-        '<td class="num">3</td> <td class="num">50%</td>'
+        '<td class="num">3</td> <td class="num">33%</td>'
     ) in body
     assert (
         f'<td><a href="/inspections/coverage/?grid={b.pk}&amp;{span}">{b.name}</a></td> '
@@ -167,7 +167,7 @@ def test_coverage_table_per_child_grid(
         '<td class="num">—</td>'
     ) in body
     assert (
-        '<th class="num">1</th><th class="num">1</th><th class="num">4</th><th class="num">50%</th>'
+        '<th class="num">1</th><th class="num">1</th><th class="num">4</th><th class="num">33%</th>'
         in body
     )
     assert f'href="/inspections/tasks/{world["tasks"]["missed"].pk}/">2026-03-05</a>' in body
@@ -205,9 +205,9 @@ def test_coverage_export_csv(world: dict[str, Any]) -> None:
     a, b = world["grids"][LEAF_A], world["grids"][LEAF_B]
     assert rows == [
         ["grid_code", "grid", "due", "done", "missed", "open", "cancelled", "on_time_rate"],
-        [LEAF_A, a.name, "5", "1", "1", "3", "0", "0.5000"],
+        [LEAF_A, a.name, "5", "1", "1", "3", "0", "0.3333"],
         [LEAF_B, b.name, "2", "0", "0", "1", "1", ""],
-        ["", "Total", "7", "1", "1", "4", "1", "0.5000"],
+        ["", "Total", "7", "1", "1", "4", "1", "0.3333"],
     ]
 
 

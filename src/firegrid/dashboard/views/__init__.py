@@ -1,0 +1,1 @@
+"""Dashboard pages: the landing page by role, "today" for field workers, overviews per level."""
