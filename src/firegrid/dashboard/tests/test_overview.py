@@ -71,6 +71,12 @@ def world(small_jurisdiction: dict[str, Grid], make_user: Any) -> dict[str, Any]
 
 
 @pytest.fixture(autouse=True)
+def _english(client: Any) -> None:
+    """The messages asserted here are the English ones (zh-Hans is the site's default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture(autouse=True)
 def _today() -> Any:
     with time_machine.travel(at(TODAY, 10), tick=False):
         yield
@@ -303,6 +309,7 @@ def test_page_renders_in_english_and_chinese(client: Any, world: Any) -> None:
         html = response.content.decode()
         assert f'<html lang="{language}">' in html
         assert kpi_text(html, "hazards_found") == "5"
+        assert ("发现隐患" in html) == (language == "zh-hans")
 
 
 def test_vendored_echarts_matches_its_version_file() -> None:
