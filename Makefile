@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_schedule.py
 	$(BIN)/python benchmarks/bench_open311.py
+	$(BIN)/python benchmarks/bench_ledger_parse.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts
