@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,12 +14,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from firegrid.core.tests import test_serve as served
 from firegrid.registry.tests.test_ledger_untrusted import FAR, with_cell
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
+pytestmark = served.LINUX_ONLY
 
 SETUP = """
 from firegrid.core.api_auth import api_token_create
